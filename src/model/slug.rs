@@ -1,0 +1,71 @@
+//! Ids, slugs and GitHub-style heading anchors. Pure string functions.
+
+/// Whether `text` is a valid id or slug: `[a-z0-9-]+`.
+pub fn is_id(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A URL-safe slug: ASCII letters and digits lowercased, everything else folded to single dashes.
+/// Letters with diacritics lose them; other scripts are kept as-is only in [`anchor`].
+pub fn slugify(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.nfkd() {
+        if c.is_ascii_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c.to_ascii_lowercase());
+        } else if unicode_normalization::char::is_combining_mark(c) || c == '\'' || c == '’' {
+            continue;
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+/// A GitHub-style heading anchor: lowercase, spaces to `-`, punctuation dropped
+/// (letters of every script, digits, `-` and `_` are kept).
+pub fn anchor(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '-' || c == '_' {
+            out.extend(c.to_lowercase());
+        } else if c == ' ' {
+            out.push('-');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        assert!(is_id("meddpicc"));
+        assert!(is_id("tier-1"));
+        assert!(!is_id("Tier 1"));
+        assert!(!is_id(""));
+        assert!(!is_id("../x"));
+    }
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Cold Call: Opening"), "cold-call-opening");
+        assert_eq!(slugify("Joaquín's plan"), "joaquins-plan");
+        assert_eq!(slugify("  --x--  "), "x");
+        assert_eq!(slugify("../../etc"), "etc");
+    }
+    #[test]
+    fn anchors_like_github() {
+        assert_eq!(anchor("Talk track"), "talk-track");
+        assert_eq!(anchor("What's next?"), "whats-next");
+        assert_eq!(anchor("MEDDPICC: the 8 letters"), "meddpicc-the-8-letters");
+        assert_eq!(anchor("Über uns"), "über-uns");
+        assert_eq!(anchor("a  b"), "a--b");
+    }
+}

@@ -1,0 +1,429 @@
+//! Pages made from the model rather than from a file: stages, the process map, roles,
+//! personas, tags, owners, health, print, search, 404, alias redirects, sitemap and feed.
+
+use rayon::prelude::*;
+use serde_json::{json, Map, Value};
+
+use super::context::{self, card, Shared};
+use super::svg;
+use super::{output_path, OutputFile};
+use crate::diag::Diagnostic;
+use crate::markdown::{escape_attr, escape_text};
+use crate::model::freshness::{self, State};
+use crate::model::page::PageKind;
+use crate::model::{Date, Site};
+use crate::templates::Templates;
+
+struct Out<'a> {
+    site: &'a Site,
+    templates: &'a Templates,
+    shared: &'a Shared,
+    files: Vec<OutputFile>,
+    diagnostics: Vec<Diagnostic>,
+    /// Pages to render: (template, url, context), rendered in parallel at the end.
+    jobs: Vec<(&'static str, String, Map<String, Value>)>,
+    /// Each page's card, made once.
+    cards: Vec<Value>,
+}
+
+impl Out<'_> {
+    /// Queues `template` at `url` with `extra` keys, if the theme has the template.
+    fn page(&mut self, template: &'static str, url: &str, extra: Map<String, Value>) {
+        if !self.templates.has(template) {
+            return;
+        }
+        let mut ctx = context::base(self.shared, url, None, json!([]), None);
+        ctx.extend(extra);
+        self.jobs.push((template, url.to_string(), ctx));
+    }
+
+    fn card(&self, index: usize) -> Value {
+        self.cards[index].clone()
+    }
+
+    fn render_all(&mut self) {
+        let jobs = std::mem::take(&mut self.jobs);
+        let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+            .into_par_iter()
+            .map(|(template, url, ctx)| {
+                self.templates.render(template, &Value::Object(ctx), &format!("/{url}")).map(|html| OutputFile::bytes(output_path(&url), html))
+            })
+            .collect();
+        for result in results {
+            match result {
+                Ok(file) => self.files.push(file),
+                Err(d) => self.diagnostics.push(d),
+            }
+        }
+    }
+}
+
+fn map(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+/// Every generated page and file.
+pub fn all(site: &Site, templates: &Templates, shared: &Shared) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let cards = (0..site.pages.len()).into_par_iter().map(|i| card(site, i)).collect();
+    let mut out = Out { site, templates, shared, files: Vec::new(), diagnostics: Vec::new(), jobs: Vec::new(), cards };
+    stages(&mut out);
+    taxonomies(&mut out);
+    owners(&mut out);
+    health(&mut out);
+    print(&mut out);
+    let routes = &site.config.routes;
+    out.page("search.html", &format!("{}/", routes.search), Map::new());
+    not_found(&mut out);
+    aliases(&mut out);
+    out.render_all();
+    out.files.push(OutputFile::bytes("sitemap.xml", sitemap(site)));
+    out.files.push(OutputFile::bytes("feed.xml", feed(site)));
+    (out.files, out.diagnostics)
+}
+
+/// Stage cards for the home page and the stage index.
+pub fn stage_cards(site: &Site) -> Value {
+    let routes = &site.config.routes;
+    Value::Array(
+        context::sorted_stages(site)
+            .iter()
+            .map(|s| {
+                let id = s.id.get_ref();
+                json!({
+                    "id": id, "name": s.name, "url": format!("{}/{id}/", routes.stages), "order": s.order,
+                    "buyer_phase": s.buyer_phase, "goal": s.goal, "exit": s.exit, "terminal": s.terminal,
+                    "count": site.pages_with(|p| &p.stages, id).count(),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The most recently reviewed pages.
+pub fn recent(site: &Site, limit: usize) -> Value {
+    let mut reviewed: Vec<usize> = site.reading_order.iter().copied().filter(|&i| site.pages[i].reviewed.is_some()).collect();
+    reviewed.sort_by(|&a, &b| site.pages[b].reviewed.cmp(&site.pages[a].reviewed).then(site.pages[a].url.cmp(&site.pages[b].url)));
+    Value::Array(reviewed.into_iter().take(limit).map(|i| card(site, i)).collect())
+}
+
+/// Pages grouped by kind, in a fixed kind order.
+fn groups(site: &Site, cards: &[Value], pages: impl Iterator<Item = usize>) -> Value {
+    let pages: Vec<usize> = pages.collect();
+    let kinds = [("playbook", "Playbooks"), ("framework", "Frameworks"), ("coaching", "Coaching guides"), ("page", "Pages")];
+    Value::Array(
+        kinds
+            .iter()
+            .filter_map(|(kind, label)| {
+                let cards: Vec<Value> = pages.iter().filter(|&&i| site.pages[i].kind.name() == *kind && !site.pages[i].is_section).map(|&i| cards[i].clone()).collect();
+                (!cards.is_empty()).then(|| json!({"kind": kind, "label": label, "pages": cards}))
+            })
+            .collect(),
+    )
+}
+
+fn stages(out: &mut Out<'_>) {
+    let site = out.site;
+    let routes = &site.config.routes;
+    let sorted = context::sorted_stages(site);
+    let framework = site.config.site.default_framework.as_ref().and_then(|f| site.frameworks.get(f.get_ref())).copied();
+    for (n, stage) in sorted.iter().enumerate() {
+        let id = stage.id.get_ref();
+        let url = format!("{}/{id}/", routes.stages);
+        let checks: Vec<Value> = stage
+            .checks
+            .iter()
+            .filter_map(|c| {
+                let fw = framework?;
+                let PageKind::Framework(f) = &site.pages[fw].kind else { return None };
+                let criterion = f.criteria.iter().find(|x| &x.id == c.get_ref())?;
+                Some(json!({"ref": c.get_ref(), "name": criterion.name, "letter": criterion.letter, "definition": criterion.definition, "url": format!("{}#{}", site.pages[fw].url, criterion.id)}))
+            })
+            .collect();
+        let link = |s: Option<&&crate::config::Stage>| s.map(|s| context::reference(s.id.get_ref(), &s.name, format!("{}/{}/", routes.stages, s.id.get_ref())));
+        let value = json!({
+            "id": id, "name": stage.name, "url": url, "order": stage.order, "buyer_phase": stage.buyer_phase, "goal": stage.goal,
+            "entry": stage.entry, "exit": stage.exit, "buyer_actions": stage.buyer_actions, "forecast": stage.forecast,
+            "terminal": stage.terminal, "checks": checks,
+            "framework": framework.map(|f| json!({"title": site.pages[f].title, "url": site.pages[f].url})),
+            "prev": link(n.checked_sub(1).and_then(|p| sorted.get(p))), "next": link(sorted.get(n + 1)),
+            "groups": groups(site, &out.cards, site.pages_with(|p| &p.stages, id)),
+        });
+        out.page("stage.html", &url, map(vec![("stage", value)]));
+    }
+    out.page("stages.html", &format!("{}/", routes.stages), map(vec![("stages", stage_cards(site))]));
+    let process_url = format!("{}/", routes.process);
+    let root = crate::markdown::links::root_prefix(&process_url);
+    let boxes: Vec<svg::StageBox> = sorted
+        .iter()
+        .map(|s| svg::StageBox { name: &s.name, phase: &s.buyer_phase, href: format!("{root}{}/{}/", routes.stages, s.id.get_ref()), terminal: s.terminal })
+        .collect();
+    let diagram = svg::process_map(&boxes);
+    out.page("process.html", &process_url, map(vec![("stages", stage_cards(site)), ("diagram_svg", json!(diagram))]));
+}
+
+fn taxonomies(out: &mut Out<'_>) {
+    let site = out.site;
+    let routes = &site.config.routes;
+    let mut role_items = Vec::new();
+    for role in &site.config.roles {
+        let id = role.id.get_ref();
+        let url = format!("{}/{id}/", routes.roles);
+        let count = site.pages_with(|p| &p.roles, id).count();
+        role_items.push(json!({"id": id, "name": role.name, "url": url, "count": count, "description": ""}));
+        let value = json!({"id": id, "name": role.name, "url": url});
+        out.page("role.html", &url, map(vec![("role", value), ("groups", groups(site, &out.cards, site.pages_with(|p| &p.roles, id)))]));
+    }
+    out.page("taxonomy_list.html", &format!("{}/", routes.roles), map(vec![("taxonomy", json!({"kind": "roles", "title": "Roles", "items": role_items}))]));
+    let mut persona_items = Vec::new();
+    for persona in &site.config.personas {
+        let id = persona.id.get_ref();
+        let url = format!("{}/{id}/", routes.personas);
+        let count = site.pages_with(|p| &p.personas, id).count();
+        persona_items.push(json!({"id": id, "name": persona.name, "url": url, "count": count, "description": persona.deal_role}));
+        let value = json!({"id": id, "name": persona.name, "url": url, "deal_role": persona.deal_role, "cares_about": persona.cares_about, "typical_objections": persona.typical_objections});
+        out.page("persona.html", &url, map(vec![("persona", value), ("groups", groups(site, &out.cards, site.pages_with(|p| &p.personas, id)))]));
+    }
+    out.page("taxonomy_list.html", &format!("{}/", routes.personas), map(vec![("taxonomy", json!({"kind": "personas", "title": "Buyer personas", "items": persona_items}))]));
+    let mut tag_items = Vec::new();
+    for (slug, (name, pages)) in &site.tags {
+        let url = format!("{}/{slug}/", routes.tags);
+        tag_items.push(json!({"id": slug, "name": name, "url": url, "count": pages.len(), "description": ""}));
+        let cards: Vec<Value> = pages.iter().map(|&i| out.card(i)).collect();
+        out.page("tag.html", &url, map(vec![("tag", json!({"id": slug, "name": name, "url": url})), ("pages", Value::Array(cards))]));
+    }
+    out.page("taxonomy_list.html", &format!("{}/", routes.tags), map(vec![("taxonomy", json!({"kind": "tags", "title": "Tags", "items": tag_items}))]));
+}
+
+fn owners(out: &mut Out<'_>) {
+    let site = out.site;
+    let routes = &site.config.routes;
+    let mut items = Vec::new();
+    let teams = site.config.teams.iter().map(|t| (t.id.get_ref(), t.name.as_str(), "team", t.contact.as_str(), None));
+    let people = site.config.people.iter().map(|p| (p.id.get_ref(), p.name.as_str(), "person", "", p.team.as_ref().map(|t| t.get_ref().as_str())));
+    for (id, name, kind, contact, team) in teams.chain(people) {
+        let url = format!("{}/{id}/", routes.owners);
+        let mut owned: Vec<usize> = site.reading_order.iter().copied().filter(|&i| site.pages[i].owner.as_deref() == Some(id.as_str())).collect();
+        owned.sort_by_key(|&i| {
+            let f = freshness::of(&site.pages[i], &site.config, site.today);
+            (f.due.map_or(i64::MAX, |d| d.0), site.pages[i].url.clone())
+        });
+        items.push(json!({"id": id, "name": name, "url": url, "count": owned.len(), "description": if kind == "team" { "Team" } else { "Person" }}));
+        let value = json!({"id": id, "name": name, "url": url, "kind": kind, "contact": contact, "team": team.map(|t| context::owner_ref(site, t))});
+        let cards: Vec<Value> = owned.iter().map(|&i| out.card(i)).collect();
+        out.page("owner.html", &url, map(vec![("owner", value), ("pages", Value::Array(cards))]));
+    }
+    out.page("taxonomy_list.html", &format!("{}/", routes.owners), map(vec![("taxonomy", json!({"kind": "owners", "title": "Owners", "items": items}))]));
+}
+
+fn health(out: &mut Out<'_>) {
+    let site = out.site;
+    let mut lists: [Vec<usize>; 8] = Default::default();
+    let [fresh, due_soon, overdue, expired, unreviewed, ownerless, orphaned, deprecated] = &mut lists;
+    for &i in &site.reading_order {
+        let page = &site.pages[i];
+        if page.source.is_none() {
+            continue;
+        }
+        match freshness::of(page, &site.config, site.today).state {
+            State::Fresh => fresh.push(i),
+            State::DueSoon => due_soon.push(i),
+            State::Overdue => overdue.push(i),
+            State::Expired => expired.push(i),
+            State::Unreviewed => unreviewed.push(i),
+            State::Deprecated => deprecated.push(i),
+        }
+        if page.owner.is_none() && !page.is_section {
+            ownerless.push(i);
+        }
+        if site.inbound[i] == 0 && !page.is_section {
+            orphaned.push(i);
+        }
+    }
+    let cards = |list: &Vec<usize>| Value::Array(list.iter().map(|&i| out.cards[i].clone()).collect());
+    let bars = [
+        ("Fresh", fresh.len(), "bar-fresh"),
+        ("Due soon", due_soon.len(), "bar-due-soon"),
+        ("Overdue", overdue.len(), "bar-overdue"),
+        ("Expired", expired.len(), "bar-expired"),
+        ("Not reviewed", unreviewed.len(), "bar-unreviewed"),
+        ("Deprecated", deprecated.len(), "bar-deprecated"),
+    ];
+    let chart = svg::bar_chart("Pages by review state", &bars);
+    let value = json!({
+        "counts": {"fresh": fresh.len(), "due_soon": due_soon.len(), "overdue": overdue.len(), "expired": expired.len(),
+                   "unreviewed": unreviewed.len(), "ownerless": ownerless.len(), "orphaned": orphaned.len(), "deprecated": deprecated.len()},
+        "chart_svg": chart,
+        "overdue": cards(overdue), "due_soon": cards(due_soon), "expired": cards(expired), "unreviewed": cards(unreviewed),
+        "ownerless": cards(ownerless), "orphaned": cards(orphaned), "deprecated": cards(deprecated),
+        "broken_refs": [],
+    });
+    out.page("health.html", &format!("{}/", site.config.routes.health), map(vec![("health", value)]));
+}
+
+fn print(out: &mut Out<'_>) {
+    let site = out.site;
+    let routes = &site.config.routes;
+    let mut scopes: Vec<(String, String, Vec<usize>)> = vec![(format!("{}/", routes.print), site.config.site.title.clone(), site.reading_order.clone())];
+    for &section in &site.home().children {
+        let page = &site.pages[section];
+        if !page.is_section {
+            continue;
+        }
+        let members: Vec<usize> = site.reading_order.iter().copied().filter(|&i| site.pages[i].url.starts_with(&page.url)).collect();
+        scopes.push((format!("{}/{}", routes.print, page.url), page.title.clone(), members));
+    }
+    // One page holding every page of a very large handbook helps nobody and costs most of
+    // the build; above this size the whole-handbook print view links to the sections' views.
+    const PRINT_ALL_LIMIT: usize = 1000;
+    let section_links: Vec<Value> = scopes.iter().skip(1).map(|(url, title, members)| json!({"title": title, "url": url, "count": members.len()})).collect();
+    for (n, (url, title, members)) in scopes.into_iter().enumerate() {
+        if n == 0 && members.len() > PRINT_ALL_LIMIT {
+            out.page("print.html", &url, map(vec![("print", json!({"title": title, "pages": [], "sections": section_links, "too_large": true}))]));
+            continue;
+        }
+        let base_depth = members.first().map_or(0, |&i| site.pages[i].url.matches('/').count());
+        let pages: Vec<Value> = members
+            .par_iter()
+            .enumerate()
+            .map(|(n, &i)| {
+                let page = &site.pages[i];
+                let anchor = format!("p{n}");
+                let html = crate::markdown::with_root(&page.html, &url);
+                let html = html.replace(" id=\"", &format!(" id=\"{anchor}-")).replace("href=\"#", &format!("href=\"#{anchor}-"));
+                json!({"title": page.title, "url": page.url, "anchor": anchor, "kind": page.kind.name(), "summary": page.summary,
+                       "content": html, "depth": page.url.matches('/').count().saturating_sub(base_depth)})
+            })
+            .collect();
+        out.page("print.html", &url, map(vec![("print", json!({"title": title, "pages": pages, "sections": [], "too_large": false}))]));
+    }
+}
+
+fn not_found(out: &mut Out<'_>) {
+    if !out.templates.has("404.html") {
+        return;
+    }
+    let mut ctx = context::base(out.shared, "", None, json!([]), None);
+    // The 404 page can be served at any depth, so links go from the site's base path when known.
+    let base_path = base_path(&out.site.config.site.base_url);
+    ctx.insert("root".into(), json!(base_path));
+    match out.templates.render("404.html", &Value::Object(ctx), "404.html") {
+        Ok(html) => out.files.push(OutputFile::bytes("404.html", html)),
+        Err(d) => out.diagnostics.push(d),
+    }
+}
+
+/// The path part of `base_url` (`https://x/sales/` → `/sales/`), or empty.
+fn base_path(base_url: &str) -> String {
+    let Some(rest) = base_url.split_once("://").map(|(_, r)| r) else { return String::new() };
+    match rest.find('/') {
+        Some(i) => {
+            let path = &rest[i..];
+            if path.ends_with('/') { path.to_string() } else { format!("{path}/") }
+        }
+        None => "/".into(),
+    }
+}
+
+fn aliases(out: &mut Out<'_>) {
+    let site = out.site;
+    let taken: std::collections::HashSet<&str> = site.pages.iter().map(|p| p.url.as_str()).collect();
+    for page in &site.pages {
+        for alias in &page.aliases {
+            let Some(normal) = crate::markdown::links::normalize(alias.trim_start_matches('/')) else {
+                out.diagnostics.push(page.at_key(Diagnostic::error("invalid-alias", format!("alias `{alias}` points outside the site")), "aliases", Some(alias)));
+                continue;
+            };
+            let normal = normal.trim_end_matches("index.html").trim_end_matches('/').to_string();
+            let safe = !normal.is_empty() && normal.split('/').all(|s| !s.is_empty() && !s.contains(':') && s != "." && s != "..");
+            if !safe {
+                out.diagnostics.push(page.at_key(Diagnostic::error("invalid-alias", format!("alias `{alias}` is not a usable path")), "aliases", Some(alias))
+                    .with_help("write the old URL's path, e.g. `/sales/old-page/`"));
+                continue;
+            }
+            let url = format!("{normal}/");
+            if taken.contains(url.as_str()) {
+                out.diagnostics.push(page.at_key(Diagnostic::error("duplicate-url", format!("alias `{alias}` is the URL of an existing page")), "aliases", Some(alias)));
+                continue;
+            }
+            let target = format!("{}{}", crate::markdown::links::root_prefix(&url), crate::markdown::links::percent_encode_path(&page.url));
+            let mut ctx = context::base(out.shared, &url, None, json!([]), None);
+            ctx.insert("target_url".into(), json!(target));
+            ctx.insert("page".into(), json!({"title": page.title, "url": page.url}));
+            let html = if out.templates.has("alias.html") {
+                match out.templates.render("alias.html", &Value::Object(ctx), &page.display_path()) {
+                    Ok(html) => html,
+                    Err(d) => {
+                        out.diagnostics.push(d);
+                        continue;
+                    }
+                }
+            } else {
+                format!("<!doctype html><meta charset=\"utf-8\"><title>{}</title><meta http-equiv=\"refresh\" content=\"0; url={}\"><link rel=\"canonical\" href=\"{}\"><a href=\"{}\">{}</a>\n", escape_text(&page.title), escape_attr(&target), escape_attr(&target), escape_attr(&target), escape_text(&page.title))
+            };
+            out.files.push(OutputFile::bytes(output_path(&url), html));
+        }
+    }
+}
+
+fn absolute(site: &Site, url: &str) -> String {
+    let base = &site.config.site.base_url;
+    let encoded = crate::markdown::links::percent_encode_path(url);
+    if base.is_empty() {
+        format!("/{encoded}")
+    } else {
+        format!("{}/{encoded}", base.trim_end_matches('/'))
+    }
+}
+
+fn sitemap(site: &Site) -> String {
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for &i in &site.reading_order {
+        let page = &site.pages[i];
+        xml.push_str(&format!("  <url><loc>{}</loc>", escape_attr(&absolute(site, &page.url))));
+        if let Some(reviewed) = page.reviewed {
+            xml.push_str(&format!("<lastmod>{}</lastmod>", reviewed.iso()));
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+fn feed(site: &Site) -> String {
+    let mut reviewed: Vec<usize> = site.reading_order.iter().copied().filter(|&i| site.pages[i].reviewed.is_some()).collect();
+    reviewed.sort_by(|&a, &b| site.pages[b].reviewed.cmp(&site.pages[a].reviewed).then(site.pages[a].url.cmp(&site.pages[b].url)));
+    reviewed.truncate(50);
+    let updated = reviewed.first().and_then(|&i| site.pages[i].reviewed).unwrap_or(Date(0));
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{}</title>\n  <id>{}</id>\n  <link href=\"{}\"/>\n  <updated>{}T00:00:00Z</updated>\n",
+        escape_text(&site.config.site.title),
+        escape_text(&absolute(site, "")),
+        escape_attr(&absolute(site, "")),
+        updated.iso()
+    );
+    for i in reviewed {
+        let page = &site.pages[i];
+        xml.push_str(&format!(
+            "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link href=\"{}\"/>\n    <updated>{}T00:00:00Z</updated>\n    <summary>{}</summary>\n  </entry>\n",
+            escape_text(&page.title),
+            escape_text(&absolute(site, &page.url)),
+            escape_attr(&absolute(site, &page.url)),
+            page.reviewed.map(Date::iso).unwrap_or_default(),
+            escape_text(&page.summary)
+        ));
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base_path;
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(base_path(""), "");
+        assert_eq!(base_path("https://x.example"), "/");
+        assert_eq!(base_path("https://x.example/sales"), "/sales/");
+    }
+}
