@@ -317,6 +317,10 @@ fn explain_yaml(message: &str) -> (Option<String>, String) {
         Some("check quotes, brackets and indentation on this line and the one before".to_string())
     } else if message.contains("found character that cannot start any token") {
         Some("a value starting with `@`, `` ` `` or a tab must be quoted".to_string())
+    } else if message.contains("tab character") {
+        Some("indent with spaces; YAML does not allow tabs".to_string())
+    } else if message.contains("unexpected end of stream") {
+        Some("a quote or bracket opened above is never closed".to_string())
     } else if message.contains("duplicate entry") {
         Some("each key may appear once; remove or merge the duplicate".to_string())
     } else if message.contains("invalid type") {

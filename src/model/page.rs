@@ -234,6 +234,8 @@ pub fn from_source(source: SourceFile, rel: String, config: &Config) -> (Page, V
         }
     };
     let (front, fm_diags) = front_matter::parse(&source, split);
+    // After a YAML error the fields are unknown; don't also report them as missing.
+    let yaml_failed = fm_diags.iter().any(|d| d.severity == crate::diag::Severity::Error);
     diagnostics.extend(fm_diags);
     let (dir, file_name) = match rel.rsplit_once('/') {
         Some((dir, name)) => (dir.to_string(), name.to_string()),
@@ -255,7 +257,12 @@ pub fn from_source(source: SourceFile, rel: String, config: &Config) -> (Page, V
     };
     page.source = Some(source);
     let front = front.unwrap_or_default();
-    let slug_override = apply_front_matter(&mut page, front, config, &mut diagnostics);
+    let slug_override = if yaml_failed {
+        page.title = front.title.map(|t| t.0).unwrap_or_default();
+        None
+    } else {
+        apply_front_matter(&mut page, front, config, &mut diagnostics)
+    };
     page.url = url_for(&dir, &stem, is_section, slug_override.as_deref());
     if page.title.is_empty() {
         page.title = page.h1.clone().unwrap_or_else(|| humanize(if is_section { dir.rsplit('/').next().unwrap_or("") } else { &stem }));

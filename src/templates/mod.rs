@@ -71,6 +71,7 @@ fn template_error(sources: &[SourceFile], err: &tera::Error, page: Option<&str>)
         message.push_str(&format!(": {cause}"));
         source = cause.source();
     }
+    let message = message.trim_start_matches("error: ").to_string();
     let mut d = Diagnostic::error("template", format!("template error: {}", lowercase_first(&message)));
     if let Some(report) = report {
         let file = sources.iter().find(|s| crate::load::template_name(s) == report.filename());

@@ -259,9 +259,12 @@ async function rank(q, o) {
   var last = list.length && !/\s$/.test(q) ? list[list.length - 1] : null;
   list = list.filter(function (w) { return !seen.has(w) && seen.add(w); });
   var res = await Promise.all(list.map(function (w) { return resolve(w, w === last); }));
-  var acc = new Map(), used = 0, stems = [];
+  var acc = new Map(), used = 0, stems = [], done = new Set();
   res.forEach(function (r) {
     var best = new Map();
+    // Two words with one stem ("deal deals") count once.
+    r.alts = r.alts.filter(function (a) { return !done.has(a.t.s); });
+    r.alts.forEach(function (a) { done.add(a.t.s); });
     r.alts.forEach(function (a) {
       var t = a.t;
       if (!t.d.length) return;

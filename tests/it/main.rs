@@ -1,0 +1,6 @@
+//! The one integration test binary (one link step for all integration tests).
+
+mod bad_input;
+mod build;
+mod cli;
+mod support;
