@@ -1,13 +1,19 @@
-//! I/O out: puts the rendered files on disk atomically (a fresh folder beside the output,
-//! swapped in only when complete), or into memory for `serve`.
+//! I/O out: puts rendered files on disk atomically, or into memory for `serve` and `check`.
+//!
+//! On disk the site is double-buffered: the build writes into a hidden folder beside the
+//! output (`.public.fieldbook-prev`, the output of the build before last) and then swaps the
+//! two folders in one step. A manifest of content hashes in the buffer lets a build skip
+//! every file that did not change, so the no-change rebuild writes almost nothing. The live
+//! output is never written to, so a failed or killed build leaves it exactly as it was.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{bail, Context as _};
-use rayon::prelude::*;
 
-use crate::render::{Contents, OutputFile};
+use crate::render::{Contents, OutputFile, Sink};
 
 /// Whether an output path stays inside the output folder.
 pub fn is_safe_path(path: &str) -> bool {
@@ -18,67 +24,168 @@ pub fn is_safe_path(path: &str) -> bool {
         && path.split('/').all(|s| !s.is_empty() && s != "." && s != ".." && !s.contains(':'))
 }
 
-/// Writes `files` into `out_dir` atomically. `root` resolves copied files' sources.
-/// On any error the previous output is left as it was.
-pub fn to_disk(root: &Path, out_dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
-    let parent = out_dir.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    std::fs::create_dir_all(&parent).with_context(|| format!("cannot create `{}`", parent.display()))?;
-    let name = out_dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
-    remove_stale(&parent, &name);
-    let staging = parent.join(format!(".{name}.fieldbook-new-{}", std::process::id()));
-    let result = write_tree(root, &staging, files).and_then(|()| swap_in(&staging, out_dir, &parent, &name));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
+const MANIFEST: &str = ".fieldbook-manifest";
+
+/// Writes into the buffer folder; [`DiskSink::finish`] swaps it in.
+pub struct DiskSink {
+    root: PathBuf,
+    out_dir: PathBuf,
+    buffer: PathBuf,
+    /// Hashes of the files the buffer held when the build started (empty if unknown).
+    previous: HashMap<String, u64>,
+    written: Mutex<HashMap<String, u64>>,
+    dirs: Mutex<HashSet<PathBuf>>,
+    error: Mutex<Option<anyhow::Error>>,
 }
 
-fn write_tree(root: &Path, staging: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
-    if staging.exists() {
-        std::fs::remove_dir_all(staging).with_context(|| format!("cannot remove `{}`", staging.display()))?;
+impl DiskSink {
+    /// Prepares the buffer beside `out_dir`. `root` resolves copied files.
+    pub fn new(root: &Path, out_dir: &Path) -> anyhow::Result<DiskSink> {
+        let parent = out_dir.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        std::fs::create_dir_all(&parent).with_context(|| format!("cannot create `{}`", parent.display()))?;
+        let name = out_dir.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().to_string());
+        let buffer = parent.join(format!(".{name}.fieldbook-prev"));
+        let manifest = buffer.join(MANIFEST);
+        // The manifest is removed before the buffer changes and written back only when a
+        // build completes, so a buffer without one (interrupted build) is started afresh.
+        let previous = match std::fs::read_to_string(&manifest) {
+            Ok(text) if buffer.is_dir() => {
+                std::fs::remove_file(&manifest).with_context(|| format!("cannot update `{}`", buffer.display()))?;
+                parse_manifest(&text)
+            }
+            _ => {
+                if buffer.exists() {
+                    std::fs::remove_dir_all(&buffer).with_context(|| format!("cannot clear `{}`", buffer.display()))?;
+                }
+                HashMap::new()
+            }
+        };
+        std::fs::create_dir_all(&buffer).with_context(|| format!("cannot create `{}`", buffer.display()))?;
+        Ok(DiskSink {
+            root: root.to_path_buf(),
+            out_dir: out_dir.to_path_buf(),
+            buffer,
+            previous,
+            written: Mutex::new(HashMap::new()),
+            dirs: Mutex::new(HashSet::new()),
+            error: Mutex::new(None),
+        })
     }
-    std::fs::create_dir_all(staging).with_context(|| format!("cannot create `{}`", staging.display()))?;
-    let mut dirs: Vec<PathBuf> = Vec::new();
-    for file in files {
+
+    fn put_file(&self, file: &OutputFile) -> anyhow::Result<()> {
         if !is_safe_path(&file.path) {
             bail!("refusing to write `{}` outside the output folder", file.path);
         }
-        if let Some((dir, _)) = file.path.rsplit_once('/') {
-            dirs.push(crate::load::walk::join(staging, dir));
+        let copied;
+        let bytes: &[u8] = match &file.contents {
+            Contents::Bytes(bytes) => bytes,
+            Contents::Copy(source) => {
+                copied = std::fs::read(self.root.join(source)).with_context(|| format!("cannot read `{}`", source.display()))?;
+                &copied
+            }
+        };
+        let hash = fnv1a(bytes);
+        {
+            let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+            if written.insert(file.path.clone(), hash).is_some() {
+                bail!("two outputs for `{}`; rename one of the files that produce it", file.path);
+            }
         }
-    }
-    dirs.sort();
-    dirs.dedup();
-    for dir in &dirs {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
-    }
-    files.par_iter().try_for_each(|file| {
-        let dest = crate::load::walk::join(staging, &file.path);
-        match &file.contents {
-            Contents::Bytes(bytes) => std::fs::write(&dest, bytes).with_context(|| format!("cannot write `{}`", dest.display())),
-            Contents::Copy(source) => std::fs::copy(root.join(source), &dest).map(|_| ()).with_context(|| format!("cannot copy `{}`", source.display())),
+        let dest = crate::load::walk::join(&self.buffer, &file.path);
+        if self.previous.get(&file.path) == Some(&hash) && dest.is_file() {
+            return Ok(());
         }
-    })
+        if let Some(dir) = dest.parent() {
+            let known = self.dirs.lock().unwrap_or_else(|e| e.into_inner()).contains(dir);
+            if !known {
+                std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+                self.dirs.lock().unwrap_or_else(|e| e.into_inner()).insert(dir.to_path_buf());
+            }
+        }
+        std::fs::write(&dest, bytes).with_context(|| format!("cannot write `{}`", dest.display()))
+    }
+
+    /// Removes what the new site no longer has, records the manifest, and swaps the buffer
+    /// in as the output. Returns the first write error instead, leaving the output as it was.
+    pub fn finish(self) -> anyhow::Result<()> {
+        if let Some(err) = self.error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            return Err(err);
+        }
+        let written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
+        for stale in self.previous.keys().filter(|p| !written.contains_key(*p)) {
+            let path = crate::load::walk::join(&self.buffer, stale);
+            let _ = std::fs::remove_file(&path);
+            let mut dir = path.parent();
+            while let Some(d) = dir.filter(|d| *d != self.buffer.as_path()) {
+                if std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        let mut manifest = std::fs::File::create(self.buffer.join(MANIFEST)).context("cannot write the output manifest")?;
+        let sorted: BTreeMap<&String, &u64> = written.iter().collect();
+        let mut text = String::with_capacity(sorted.len() * 48);
+        for (path, hash) in sorted {
+            text.push_str(&format!("{hash:016x} {path}\n"));
+        }
+        manifest.write_all(text.as_bytes()).context("cannot write the output manifest")?;
+        drop(manifest);
+        swap_in(&self.buffer, &self.out_dir)?;
+        // The output now holds a manifest; the old output became the buffer, still with its own.
+        let _ = std::fs::remove_file(self.out_dir.join(MANIFEST));
+        Ok(())
+    }
 }
 
-/// Replaces `out_dir` by `staging`. On Linux both names swap in one step, so the output
-/// folder exists at every instant, even if the process is killed.
-fn swap_in(staging: &Path, out_dir: &Path, parent: &Path, name: &str) -> anyhow::Result<()> {
-    if !out_dir.exists() {
-        return std::fs::rename(staging, out_dir).with_context(|| format!("cannot move the new site to `{}`", out_dir.display()));
+impl Sink for DiskSink {
+    fn put(&self, file: OutputFile) {
+        if let Err(err) = self.put_file(&file) {
+            let mut slot = self.error.lock().unwrap_or_else(|e| e.into_inner());
+            if slot.is_none() {
+                *slot = Some(err);
+            }
+        }
     }
-    if exchange(staging, out_dir) {
-        let _ = std::fs::remove_dir_all(staging);
+}
+
+fn parse_manifest(text: &str) -> HashMap<String, u64> {
+    text.lines()
+        .filter_map(|line| {
+            let (hash, path) = line.split_once(' ')?;
+            Some((path.to_string(), u64::from_str_radix(hash, 16).ok()?))
+        })
+        .collect()
+}
+
+/// FNV-1a, 64 bits: a fast content fingerprint for skipping unchanged files.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// Makes `buffer` the output and the old output the buffer. On Linux both names swap in one
+/// step, so the output folder exists at every instant, even if the process is killed.
+fn swap_in(buffer: &Path, out_dir: &Path) -> anyhow::Result<()> {
+    if !out_dir.exists() {
+        std::fs::rename(buffer, out_dir).with_context(|| format!("cannot move the new site to `{}`", out_dir.display()))?;
         return Ok(());
     }
-    let old = parent.join(format!(".{name}.fieldbook-old-{}", std::process::id()));
-    std::fs::rename(out_dir, &old).with_context(|| format!("cannot move the old output `{}` aside", out_dir.display()))?;
-    if let Err(err) = std::fs::rename(staging, out_dir) {
-        let _ = std::fs::rename(&old, out_dir);
+    if exchange(buffer, out_dir) {
+        return Ok(());
+    }
+    let aside = buffer.with_extension("old");
+    let _ = std::fs::remove_dir_all(&aside);
+    std::fs::rename(out_dir, &aside).with_context(|| format!("cannot move the old output `{}` aside", out_dir.display()))?;
+    if let Err(err) = std::fs::rename(buffer, out_dir) {
+        let _ = std::fs::rename(&aside, out_dir);
         return Err(err).with_context(|| format!("cannot move the new site to `{}`", out_dir.display()));
     }
-    let _ = std::fs::remove_dir_all(&old);
-    Ok(())
+    std::fs::rename(&aside, buffer).with_context(|| format!("cannot keep `{}`", buffer.display()))
 }
 
 #[cfg(target_os = "linux")]
@@ -97,14 +204,24 @@ fn exchange(_a: &Path, _b: &Path) -> bool {
     false
 }
 
-/// Removes folders left by a build that was killed.
-fn remove_stale(parent: &Path, name: &str) {
-    let Ok(entries) = std::fs::read_dir(parent) else { return };
-    let prefix = format!(".{name}.fieldbook-");
-    for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(&prefix) {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
+/// Collects files in memory (for `serve`, `check` and tests).
+#[derive(Default)]
+pub struct MemorySink {
+    files: Mutex<Vec<OutputFile>>,
+}
+
+impl Sink for MemorySink {
+    fn put(&self, file: OutputFile) {
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+    }
+}
+
+impl MemorySink {
+    /// The files, sorted by path.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
     }
 }
 
@@ -131,5 +248,12 @@ mod tests {
             assert!(!is_safe_path(p), "{p}");
         }
         assert!(is_safe_path("a/b/index.html"));
+    }
+
+    #[test]
+    fn manifest_round_trip() {
+        let m = parse_manifest("00000000000000ff a/index.html\n0000000000000001 b c.txt\n");
+        assert_eq!(m["a/index.html"], 255);
+        assert_eq!(m["b c.txt"], 1);
     }
 }

@@ -7,26 +7,35 @@ use std::time::Instant;
 use super::pipeline::{self, Options};
 use super::Ui;
 use crate::config::Overrides;
+use crate::write::DiskSink;
 
 /// Runs `build`.
 pub fn run(ui: &Ui, root: &Path, output: Option<PathBuf>, drafts: bool, base_url: Option<String>) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let options = Options { root: root.to_path_buf(), drafts, overrides: Overrides { base_url } };
-    let outcome = pipeline::run(&options)?;
-    ui.print_diagnostics(&outcome.diagnostics);
     let out_dir = match output {
-        Some(dir) if dir.is_absolute() => dir,
-        Some(dir) => std::env::current_dir()?.join(dir),
-        None => root.join(&outcome.output_dir),
+        Some(dir) if dir.is_absolute() => Some(dir),
+        Some(dir) => Some(std::env::current_dir()?.join(dir)),
+        // A broken site.toml is reported by the pipeline; nothing is written then.
+        None => crate::load::config(root, &options.overrides).ok().map(|(config, _)| root.join(&config.site.output_dir)),
     };
+    let (outcome, sink) = match &out_dir {
+        Some(dir) => {
+            let sink = DiskSink::new(root, dir)?;
+            (pipeline::run_into(&options, &sink)?, Some(sink))
+        }
+        None => (pipeline::run(&options)?, None),
+    };
+    ui.print_diagnostics(&outcome.diagnostics);
     let (errors, warnings) = (outcome.errors(), outcome.warnings());
-    if errors == 0 {
-        let write_start = Instant::now();
-        crate::write::to_disk(root, &out_dir, &outcome.files)?;
+    if let (0, Some(sink)) = (errors, sink) {
+        let swap_start = Instant::now();
+        sink.finish()?;
         let mut timings = outcome.timings.clone();
-        timings.push(("write", write_start.elapsed().as_secs_f64()));
+        timings.push(("swap", swap_start.elapsed().as_secs_f64()));
         print_timings(ui, &timings);
     }
+    let out_dir = out_dir.unwrap_or_else(|| root.join(&outcome.output_dir));
     let (pages, sections) = outcome.site.as_ref().map_or((0, 0), |s| {
         let sections = s.pages.iter().filter(|p| p.is_section).count();
         (s.pages.len() - sections, sections)

@@ -14,6 +14,7 @@ use crate::markdown::{self, links::Resolver, PageRef, RenderOptions};
 use crate::model::page::{self, Page, PageKind};
 use crate::model::{tree, Date, Site};
 use crate::render::{self, OutputFile};
+
 use crate::templates::Templates;
 
 /// What a build is asked to do.
@@ -66,8 +67,17 @@ impl Clock {
     }
 }
 
-/// Runs the whole pipeline. `Err` only for failures the author cannot fix in content.
+/// Runs the whole pipeline, keeping the output in memory (`Outcome::files`).
 pub fn run(options: &Options) -> anyhow::Result<Outcome> {
+    let sink = crate::write::MemorySink::default();
+    let mut outcome = run_into(options, &sink)?;
+    outcome.files = sink.into_files();
+    Ok(outcome)
+}
+
+/// Runs the whole pipeline, handing rendered files to `sink` as they are made.
+/// `Err` only for failures the author cannot fix in content.
+pub fn run_into(options: &Options, sink: &dyn render::Sink) -> anyhow::Result<Outcome> {
     let mut clock = Clock { last: Instant::now(), timings: Vec::new() };
     let today = Date::today().map_err(anyhow::Error::msg)?;
     let input = match load::site(&options.root, &options.overrides) {
@@ -113,7 +123,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         .par_iter()
         .map(|page| {
             let source = page.source.as_ref()?;
-            let page_ref = PageRef { source, body_offset: page.body_offset, dir: &page.dir, url: &page.url, title: &page.title };
+            let page_ref = PageRef { source, body_offset: page.body_offset, dir: &page.link_dir, url: &page.url, title: &page.title };
             Some(markdown::render(&page_ref, &resolver, render_options))
         })
         .collect();
@@ -160,19 +170,16 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         }
     };
     clock.lap("templates");
-    let mut files = Vec::new();
     if let Some(templates) = &mut templates {
         if !diagnostics.iter().any(|d| d.severity == Severity::Error) {
             let (search_files, search_script) = crate::cmd::search_index::build(&site);
             clock.lap("search");
             let extras = render::Extras { static_files: &input.static_files, assets: &input.assets, search_files, search_script };
-            let (out, render_diags) = render::site(&site, templates, extras);
-            diagnostics.extend(render_diags);
-            files = out;
+            diagnostics.extend(render::site(&site, templates, extras, sink));
             clock.lap("render");
         }
     }
-    Ok(Outcome { diagnostics: sorted(diagnostics), files, site: Some(site), output_dir, timings: clock.timings })
+    Ok(Outcome { diagnostics: sorted(diagnostics), files: Vec::new(), site: Some(site), output_dir, timings: clock.timings })
 }
 
 fn sorted(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {

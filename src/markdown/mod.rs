@@ -285,10 +285,8 @@ fn rewrite_link_event<'a>(
     out: &mut Rendered,
 ) -> Event<'a> {
     match event {
-        Event::Start(Tag::Link { link_type: pulldown_cmark::LinkType::Email, dest_url, title, id }) => {
-            let dest: CowStr<'a> = format!("mailto:{dest_url}").into();
-            Event::Start(Tag::Link { link_type: pulldown_cmark::LinkType::Email, dest_url: dest, title, id })
-        }
+        // `<name@example.com>`: the HTML writer adds `mailto:` itself.
+        event @ Event::Start(Tag::Link { link_type: pulldown_cmark::LinkType::Email, .. }) => event,
         Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
             let dest = rewrite_dest(&dest_url, range, page, root, resolver, options, out);
             Event::Start(Tag::Link { link_type, dest_url: dest, title, id })

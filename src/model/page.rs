@@ -131,6 +131,8 @@ pub struct Page {
     pub is_section: bool,
     /// The folder a section page stands for, or the folder holding a regular page.
     pub dir: String,
+    /// The folder holding the file: relative links in its body start here.
+    pub link_dir: String,
     /// Section page index of the parent (none for home).
     pub parent: Option<usize>,
     /// Child pages and subsections, sorted.
@@ -249,6 +251,7 @@ pub fn from_source(source: SourceFile, rel: String, config: &Config) -> (Page, V
         key,
         is_section,
         dir: dir.clone(),
+        link_dir: dir.clone(),
         body_offset: split.body,
         yaml: split.yaml,
         has_front_matter: split.yaml.is_some(),

@@ -33,6 +33,13 @@ pub fn index(mut pages: Vec<Page>, config: &Config, drafts: bool, out: &mut Vec<
     }
     for dir in needed {
         if section_dirs.insert(dir.clone()) {
+            // `guide.md` next to a folder `guide/` without an index file stands for the folder.
+            let url = page::url_for(&dir, "", true, None);
+            if let Some(page) = pages.iter_mut().find(|p| !p.is_section && p.url == url && !dir.is_empty()) {
+                page.is_section = true;
+                page.dir = dir.clone();
+                continue;
+            }
             let name = dir.rsplit('/').next().unwrap_or("");
             let title = if dir.is_empty() { config.site.title.clone() } else { page::humanize(name) };
             pages.push(Page {

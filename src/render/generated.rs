@@ -18,7 +18,7 @@ struct Out<'a> {
     site: &'a Site,
     templates: &'a Templates,
     shared: &'a Shared,
-    files: Vec<OutputFile>,
+    sink: &'a dyn super::Sink,
     diagnostics: Vec<Diagnostic>,
     /// Pages to render: (template, url, context), rendered in parallel at the end.
     jobs: Vec<(&'static str, String, Map<String, Value>)>,
@@ -43,18 +43,18 @@ impl Out<'_> {
 
     fn render_all(&mut self) {
         let jobs = std::mem::take(&mut self.jobs);
-        let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+        let (templates, sink) = (self.templates, self.sink);
+        let failures: Vec<Diagnostic> = jobs
             .into_par_iter()
-            .map(|(template, url, ctx)| {
-                self.templates.render(template, &Value::Object(ctx), &format!("/{url}")).map(|html| OutputFile::bytes(output_path(&url), html))
+            .filter_map(|(template, url, ctx)| match templates.render(template, &Value::Object(ctx), &format!("/{url}")) {
+                Ok(html) => {
+                    sink.put(OutputFile::bytes(output_path(&url), html));
+                    None
+                }
+                Err(d) => Some(d),
             })
             .collect();
-        for result in results {
-            match result {
-                Ok(file) => self.files.push(file),
-                Err(d) => self.diagnostics.push(d),
-            }
-        }
+        self.diagnostics.extend(failures);
     }
 }
 
@@ -63,22 +63,26 @@ fn map(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
 }
 
 /// Every generated page and file.
-pub fn all(site: &Site, templates: &Templates, shared: &Shared) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+pub fn all(site: &Site, templates: &Templates, shared: &Shared, sink: &dyn super::Sink) -> Vec<Diagnostic> {
     let cards = (0..site.pages.len()).into_par_iter().map(|i| card(site, i)).collect();
-    let mut out = Out { site, templates, shared, files: Vec::new(), diagnostics: Vec::new(), jobs: Vec::new(), cards };
+    let mut out = Out { site, templates, shared, sink, diagnostics: Vec::new(), jobs: Vec::new(), cards };
+    // Render after each group, so the contexts of only one group are held at a time.
     stages(&mut out);
+    out.render_all();
     taxonomies(&mut out);
+    out.render_all();
     owners(&mut out);
     health(&mut out);
+    out.render_all();
     print(&mut out);
     let routes = &site.config.routes;
     out.page("search.html", &format!("{}/", routes.search), Map::new());
     not_found(&mut out);
     aliases(&mut out);
     out.render_all();
-    out.files.push(OutputFile::bytes("sitemap.xml", sitemap(site)));
-    out.files.push(OutputFile::bytes("feed.xml", feed(site)));
-    (out.files, out.diagnostics)
+    sink.put(OutputFile::bytes("sitemap.xml", sitemap(site)));
+    sink.put(OutputFile::bytes("feed.xml", feed(site)));
+    out.diagnostics
 }
 
 /// Stage cards for the home page and the stage index.
@@ -295,6 +299,7 @@ fn print(out: &mut Out<'_>) {
             })
             .collect();
         out.page("print.html", &url, map(vec![("print", json!({"title": title, "pages": pages, "sections": [], "too_large": false}))]));
+        out.render_all();
     }
 }
 
@@ -307,7 +312,7 @@ fn not_found(out: &mut Out<'_>) {
     let base_path = base_path(&out.site.config.site.base_url);
     ctx.insert("root".into(), json!(base_path));
     match out.templates.render("404.html", &Value::Object(ctx), "404.html") {
-        Ok(html) => out.files.push(OutputFile::bytes("404.html", html)),
+        Ok(html) => out.sink.put(OutputFile::bytes("404.html", html)),
         Err(d) => out.diagnostics.push(d),
     }
 }
@@ -360,7 +365,7 @@ fn aliases(out: &mut Out<'_>) {
             } else {
                 format!("<!doctype html><meta charset=\"utf-8\"><title>{}</title><meta http-equiv=\"refresh\" content=\"0; url={}\"><link rel=\"canonical\" href=\"{}\"><a href=\"{}\">{}</a>\n", escape_text(&page.title), escape_attr(&target), escape_attr(&target), escape_attr(&target), escape_text(&page.title))
             };
-            out.files.push(OutputFile::bytes(output_path(&url), html));
+            out.sink.put(OutputFile::bytes(output_path(&url), html));
         }
     }
 }

@@ -35,6 +35,13 @@ impl OutputFile {
     }
 }
 
+/// Where rendered files go: the disk or memory (see `write`). Render itself never does I/O;
+/// files are handed over as they are made, so the whole site is never held at once.
+pub trait Sink: Sync {
+    /// Takes one file.
+    fn put(&self, file: OutputFile);
+}
+
 /// Static inputs of a render besides the model.
 pub struct Extras<'a> {
     /// Theme and site static files: (path below static/, bytes).
@@ -52,9 +59,8 @@ pub fn output_path(url: &str) -> String {
     format!("{url}index.html")
 }
 
-/// Renders the whole site.
-pub fn site(site: &Site, templates: &mut Templates, extras: Extras<'_>) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    let mut files: Vec<OutputFile> = Vec::new();
+/// Renders the whole site into `sink`.
+pub fn site(site: &Site, templates: &mut Templates, extras: Extras<'_>, sink: &dyn Sink) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let syntax_css = match crate::markdown::highlight::stylesheet(&site.config.markdown.highlight_theme, &site.config.markdown.highlight_theme_dark) {
         Ok(css) => css,
@@ -78,9 +84,9 @@ pub fn site(site: &Site, templates: &mut Templates, extras: Extras<'_>) -> (Vec<
         }
         pos
     };
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = (0..site.pages.len())
+    let failures: Vec<Diagnostic> = (0..site.pages.len())
         .into_par_iter()
-        .map(|index| {
+        .filter_map(|index| {
             let page = &site.pages[index];
             let n = position[index];
             let prev = n.checked_sub(1).map(|p| site.reading_order[p]);
@@ -101,37 +107,29 @@ pub fn site(site: &Site, templates: &mut Templates, extras: Extras<'_>) -> (Vec<
                 let kind = format!("{}.html", page.kind.name());
                 if templates.has(&kind) { kind } else { "page.html".to_string() }
             };
-            let body = templates.render(&template, &Value::Object(ctx), &page.display_path())?;
-            Ok(OutputFile::bytes(output_path(&page.url), body))
+            match templates.render(&template, &Value::Object(ctx), &page.display_path()) {
+                Ok(body) => {
+                    sink.put(OutputFile::bytes(output_path(&page.url), body));
+                    None
+                }
+                Err(d) => Some(d),
+            }
         })
         .collect();
-    for result in rendered {
-        match result {
-            Ok(file) => files.push(file),
-            Err(d) => diagnostics.push(d),
-        }
-    }
-    let (generated_files, generated_diags) = generated::all(site, templates, &shared);
-    files.extend(generated_files);
-    diagnostics.extend(generated_diags);
-    files.push(OutputFile::bytes("static/syntax.css", syntax_css));
+    diagnostics.extend(failures);
+    diagnostics.extend(generated::all(site, templates, &shared, sink));
+    sink.put(OutputFile::bytes("static/syntax.css", syntax_css));
     for (name, bytes) in extras.static_files {
-        files.push(OutputFile::bytes(format!("static/{name}"), bytes.clone()));
+        if name != "syntax.css" {
+            sink.put(OutputFile::bytes(format!("static/{name}"), bytes.clone()));
+        }
     }
     let content_dir = std::path::PathBuf::from(&site.config.site.content_dir);
     for asset in extras.assets {
-        files.push(OutputFile { path: asset.clone(), contents: Contents::Copy(crate::load::walk::join(&content_dir, asset)) });
+        sink.put(OutputFile { path: asset.clone(), contents: Contents::Copy(crate::load::walk::join(&content_dir, asset)) });
     }
-    files.extend(extras.search_files);
-    // Later files win (a site's static file over a generated one); keep output deterministic.
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files.dedup_by(|later, earlier| {
-        if later.path == earlier.path {
-            std::mem::swap(later, earlier);
-            true
-        } else {
-            false
-        }
-    });
-    (files, diagnostics)
+    for file in extras.search_files {
+        sink.put(file);
+    }
+    diagnostics
 }

@@ -43,7 +43,7 @@ fn quiet_prints_nothing_on_success() {
 fn verbose_prints_stage_timings() {
     let site = SiteTest::inline(&format!("{SITE}//- content/a.md\n# A\n"));
     let stderr = site.run(&["--verbose", "build"]).expect_code(0).stderr();
-    for stage in ["load", "markdown", "render", "write"] {
+    for stage in ["load", "markdown", "render", "swap"] {
         assert!(stderr.contains(stage), "{stderr}");
     }
 }

@@ -1,7 +1,7 @@
 // fieldbook search client.
-// This file is the body of `function (M, CSS)`: the build (src/search/loader.rs) embeds it,
-// lightly minified, in the entry script after the manifest M (src/search/emit.rs) and the
-// styles CSS (search.css). It is not a standalone script.
+// This file is the body of `function (M, CSS)`: the build (src/search/loader.rs) minifies it and
+// embeds it in the entry script after the manifest M (src/search/emit.rs) and the styles CSS
+// (search.css). It is not a standalone script.
 // Every index file is a classic script calling window.__fb_search_load(name, data), loaded by
 // <script> injection, so search works from file:// as well as over HTTP (no fetch, no eval).
 // Page text is only ever inserted with textContent / createTextNode.
@@ -9,593 +9,426 @@ var W = window, D = document;
 var FB = W.fieldbook = W.fieldbook || {};
 var rootMeta = D.querySelector('meta[name="fb-root"]');
 var here = D.currentScript && D.currentScript.src;
-// Site root relative to this page; without the meta tag, the absolute root of this script.
-var ROOT = rootMeta ? rootMeta.getAttribute('content') || '' : here ? here.replace(/[^\/]*$/, '') + '../' : '';
-var FILE = location.protocol === 'file:';
+// The site root relative to this page; without the meta tag, the absolute root of this script.
+var ROOT = rootMeta ? rootMeta.getAttribute('content') || '' : here ? here.replace(/[^/]*$/, '') + '../' : '';
 var cache = {}, waiting = {};
 
-W.__fb_search_load = function (name, data) {
+W.__fb_search_load = (name, data) => {
   var done = waiting[name];
-  if (done) {
-    delete waiting[name];
-    done(data);
+  delete waiting[name];
+  if (done) done(data);
+};
+var load = (name) => cache[name] || (cache[name] = new Promise((resolve, reject) => {
+  var s = D.createElement('script');
+  waiting[name] = resolve;
+  s.src = ROOT + 'search/' + name + '.js';
+  s.onload = () => s.remove();
+  s.onerror = () => {
+    delete cache[name];
+    s.remove();
+    reject(Error('cannot load search index ' + name));
+  };
+  D.head.appendChild(s);
+}));
+
+// Number lists: 5 bits per character; values of 32 and more mean "more characters follow".
+var ALPHA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_', DEC = {};
+for (var i = 0; i < 64; i++) DEC[ALPHA[i]] = i;
+var ints = (s) => {
+  var out = [], v = 0, c;
+  for (var ch of s) {
+    c = DEC[ch];
+    v = v * 32 + (c & 31);
+    if (c < 32) out.push(v), v = 0;
   }
+  return out;
+};
+// Page numbers are stored as gaps: each is one more than the previous plus the gap.
+var gaps = (list, step) => {
+  for (var d = -1, j = 0; j < list.length; j += step) list[j] = d += list[j] + 1;
+  return list;
 };
 
-function load(name) {
-  if (!cache[name]) {
-    cache[name] = new Promise(function (resolve, reject) {
-      var s = D.createElement('script');
-      waiting[name] = resolve;
-      s.src = ROOT + 'search/' + name + '.js';
-      s.onload = function () { s.remove(); };
-      s.onerror = function () {
-        delete cache[name];
-        delete waiting[name];
-        s.remove();
-        reject(Error('fieldbook search: cannot load ' + name));
-      };
-      D.head.appendChild(s);
-    });
-  }
-  return cache[name];
-}
-
-// Number lists: 5 bits per character, the 6th bit says "more characters follow".
-var ALPHA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_', DEC = [];
-for (var i = 0; i < 64; i++) DEC[ALPHA.charCodeAt(i)] = i;
-function ints(s) {
-  var out = [], v = 0, c;
-  for (var i = 0; i < s.length; i++) {
-    c = DEC[s.charCodeAt(i)];
-    v = v * 32 + (c & 31);
-    if (c < 32) {
-      out.push(v);
-      v = 0;
-    }
-  }
-  return out;
-}
-
-// The same folding as the index: lowercase, NFKD, no combining marks, plain apostrophes.
-function fold(s) {
-  return s.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '').replace(/[\u2018\u2019\u02bc]/g, "'");
-}
-var WORD = /[\p{L}\p{N}_]+(?:['.:][\p{L}_]+|[',;.]\p{N}+)*/gu;
-function words(s) {
+// The index's folding: lowercase, NFKD, no combining marks, plain apostrophes.
+var fold = (s) => s.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '').replace(/[\u2018\u2019\u02bc]/g, "'");
+var words = (s) => {
   var out = [];
-  (fold(s).match(WORD) || []).forEach(function (w) {
-    if (M.ap && w.indexOf("'") >= 0) {
-      w.split("'").forEach(function (p, j) {
-        if (p.length > 2 || (j > 0 && p.length > 1)) out.push(p);
-      });
-    } else if (w.length <= 40) {
-      out.push(w);
-    }
-  });
+  for (var w of fold(s).match(/[\p{L}\p{N}_]+(?:['.:][\p{L}_]+|[',;.]\p{N}+)*/gu) || []) {
+    if (M.ap && w.includes("'")) w.split("'").forEach((p, j) => (p.length > 2 || (j && p.length > 1)) && out.push(p));
+    else if (w.length <= 40) out.push(w);
+  }
   return out;
-}
-
-// ---- term shards ----
-function shardOf(key) {
-  var lo = 0, hi = M.t.length - 1, mid;
-  while (lo < hi) {
-    mid = (lo + hi + 1) >> 1;
-    if (M.t[mid] <= key) lo = mid;
-    else hi = mid - 1;
-  }
+};
+var slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+var from = (list, w) => {
+  var lo = 0, hi = list.length, mid;
+  while (lo < hi) list[mid = (lo + hi) >> 1] < w ? lo = mid + 1 : hi = mid;
   return lo;
-}
-var shards = [];
-function shard(i) {
-  if (!shards[i]) {
-    shards[i] = load('t-' + M.th[i]).then(function (d) {
-      d.wi = new Map();
-      d.ki = new Map();
-      d.w.forEach(function (w, j) { d.wi.set(w, j); });
-      d.k.forEach(function (k, j) { d.ki.set(k, j); });
-      return d;
-    });
-  }
-  return shards[i];
-}
-var terms = new Map();
-function term(sh, j) {
+};
+
+// ---- term shards: surface forms (w -> m), stems (k) with page counts (n), postings (p) ----
+var shardOf = (key) => from(M.t, key + '\0') - 1;
+var shards = [], terms = new Map();
+var shard = (i) => shards[i] || (shards[i] = load('t' + i + '-' + M.tg).then((d) => {
+  d.wi = new Map(d.w.map((w, j) => [w, j]));
+  d.ki = new Map(d.k.map((k, j) => [k, j]));
+  return d;
+}));
+var term = (sh, j) => {
   var s = sh.k[j], t = terms.get(s);
   if (!t) {
-    var v = ints(sh.p[j]), doc = -1;
-    t = { s: s, n: sh.n[j], d: [], sc: [], sec: [], f: sh.f[j] < 0 ? null : sh.F[sh.f[j]] };
-    for (var i = 0; i < v.length; i += 3) {
-      doc += v[i] + 1;
-      t.d.push(doc);
-      t.sc.push(v[i + 1]);
-      t.sec.push(v[i + 2]);
-    }
+    var v = gaps(ints(sh.p[j]), 3);
+    t = { s: s, n: sh.n[j], d: [], sc: [], sec: [], f: sh.F[sh.f[j]] };
+    for (var i = 0; i < v.length; i += 3) t.d.push(v[i]), t.sc.push(v[i + 1]), t.sec.push(v[i + 2]);
     terms.set(s, t);
   }
   return t;
-}
-// The best postings of a term, in the build's order (score, then page number).
-function topDocs(t) {
-  if (!t.top) {
-    var idx = t.d.map(function (_, i) { return i; });
-    idx.sort(function (a, b) { return t.sc[b] - t.sc[a] || t.d[a] - t.d[b]; });
-    t.top = new Set(idx.slice(0, M.k).map(function (i) { return t.d[i]; }));
-  }
-  return t.top;
-}
-async function stemTerm(s) {
+};
+// The pages whose cards the term's fragment holds: its best postings, in the build's order.
+var topDocs = (t) => t.top || (t.top = new Set(t.d.map((d, i) => i)
+  .sort((a, b) => t.sc[b] - t.sc[a] || t.d[a] - t.d[b]).slice(0, M.k).map((i) => t.d[i])));
+var stemTerm = async (s) => {
   var sh = await shard(shardOf(s)), j = sh.ki.get(s);
-  return j === undefined ? null : term(sh, j);
-}
-// A word as typed: its surface form, else a stem spelled the same way.
-async function exact(w) {
+  return j == null ? null : term(sh, j);
+};
+// A word as typed: a known surface form, else a stem spelled that way.
+var exact = async (w) => {
   var sh = await shard(shardOf(w)), j = sh.wi.get(w);
-  if (j !== undefined) {
-    var m = sh.m[j];
-    return typeof m === 'number' ? term(sh, m) : stemTerm(m);
-  }
+  if (j != null) return typeof sh.m[j] == 'number' ? term(sh, sh.m[j]) : stemTerm(sh.m[j]);
   j = sh.ki.get(w);
-  return j === undefined ? null : term(sh, j);
-}
-function from(list, w) {
-  var lo = 0, hi = list.length, mid;
-  while (lo < hi) {
-    mid = (lo + hi) >> 1;
-    if (list[mid] < w) lo = mid + 1;
-    else hi = mid;
+  return j == null ? null : term(sh, j);
+};
+// Completions of a prefix: the most frequent stems with words starting with it. A complete
+// word looks no further than its own shard; a fragment looks at up to three.
+var completions = async (w, known) => {
+  var a = shardOf(w), b = known ? a : Math.min(shardOf(w + '\uffff'), a + 2), found = [], seen = new Set();
+  for (var i = a; i <= b; i++) {
+    var sh = await shard(i), j;
+    for (j = from(sh.w, w); sh.w[j] && sh.w[j].startsWith(w); j++) found.push(typeof sh.m[j] == 'number' ? term(sh, sh.m[j]) : stemTerm(sh.m[j]));
+    for (j = from(sh.k, w); sh.k[j] && sh.k[j].startsWith(w); j++) found.push(term(sh, j));
   }
-  return lo;
-}
-// Completions of a prefix: the most frequent stems whose words start with it.
-async function completions(w) {
-  var a = shardOf(w), b = Math.min(shardOf(w + '\uffff'), a + 2), got = [], seen = new Set(), i, j;
-  for (i = a; i <= b; i++) got.push(shard(i));
-  got = await Promise.all(got);
-  var found = [];
-  for (i = 0; i < got.length; i++) {
-    var sh = got[i];
-    for (j = from(sh.w, w); j < sh.w.length && sh.w[j].startsWith(w); j++) {
-      found.push(typeof sh.m[j] === 'number' ? term(sh, sh.m[j]) : stemTerm(sh.m[j]));
-    }
-    for (j = from(sh.k, w); j < sh.k.length && sh.k[j].startsWith(w); j++) found.push(term(sh, j));
-  }
-  found = (await Promise.all(found)).filter(function (t) {
-    return t && !seen.has(t.s) && seen.add(t.s);
-  });
-  found.sort(function (x, y) { return y.n - x.n; });
-  return found.slice(0, 6);
-}
+  return (await Promise.all(found)).filter((t) => t && !seen.has(t.s) && seen.add(t.s))
+    .sort((x, y) => y.n - x.n).slice(0, 6);
+};
 
-// ---- typo correction: Damerau-Levenshtein (optimal string alignment) ----
-function distance(a, b, max) {
-  var n = a.length, m = b.length, i, j, prev2 = [], prev = [], row, low, v;
+// ---- typo correction: Damerau-Levenshtein (optimal string alignment), capped at `max` ----
+var distance = (a, b, max) => {
+  var n = a.length, m = b.length, prev2, prev = [], row, low, v, i, j;
   if (Math.abs(n - m) > max) return max + 1;
   for (j = 0; j <= m; j++) prev[j] = j;
   for (i = 1; i <= n; i++) {
-    row = [i];
-    low = i;
+    row = [low = i];
     for (j = 1; j <= m; j++) {
-      v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
-      row[j] = v;
-      if (v < low) low = v;
+      v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1]));
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+      low = Math.min(low, row[j] = v);
     }
     if (low > max) return max + 1;
     prev2 = prev;
     prev = row;
   }
   return prev[m];
-}
-async function corrections(w) {
-  var n = w.length, max = n >= 8 ? 2 : n >= 4 ? 1 : 0, best = max + 1, out = [];
-  if (!max || /[^\p{L}]/u.test(w)) return out;
-  var lists = await Promise.all(M.lx.filter(function (c) {
-    return c[1] >= n - max && c[0] <= n + max;
-  }).map(function (c) { return load(c[2]); }));
-  lists.forEach(function (l) {
-    l.w.forEach(function (x) {
-      var e = distance(w, x, Math.min(best, max));
-      if (e < best) {
-        best = e;
-        out = [x];
-      } else if (e === best && e <= max && out.length < 3) {
-        out.push(x);
+};
+// Words of the lexicon nearest to `w`: 1 edit for 4-7 letters, 2 for 8 or more.
+var corrections = async (w) => {
+  var n = w.length, max = n > 7 ? 2 : n > 3 ? 1 : 0, best = max + 1, out = [];
+  if (max && !/[^\p{L}]/u.test(w)) {
+    for (var l of await Promise.all(M.lx.filter((c) => c[1] >= n - max && c[0] <= n + max).map((c) => load(c[2])))) {
+      for (var x of l.w) {
+        var e = distance(w, x, Math.min(best, max));
+        if (e < best) best = e, out = [x];
+        else if (e == best && e <= max && out.length < 3) out.push(x);
       }
-    });
-  });
+    }
+  }
   return out;
-}
+};
 
 // One query word -> alternative terms with weights, and the correction made, if any.
-async function resolve(w, last) {
-  var t = await exact(w), alts = [], fix = null, i;
-  if (t) alts.push({ t: t, x: 1 });
-  if (last && w.length >= 2) {
+var resolve = async (w, last) => {
+  var t = await exact(w), alts = t ? [{ t: t, x: 1 }] : [], fix = null, i;
+  if (last && w.length > 1) {
     // A complete word keeps its meaning unless a completion is more common ("exam" -> "examples").
-    (await completions(w)).forEach(function (c) {
-      if (c !== t) alts.push({ t: c, x: !t || c.n > t.n ? 1 : 0.3 });
-    });
+    for (var c of await completions(w, t)) if (c != t) alts.push({ t: c, x: !t || c.n > t.n ? 1 : 0.3 });
   }
-  // Unknown inflection ("escalates" when only "escalate" occurs): the longest stem it starts with.
-  for (i = 1; !alts.length && i <= 3 && w.length - i >= 4; i++) {
-    t = await exact(w.slice(0, -i));
-    if (t) alts.push({ t: t, x: 0.9 });
+  // An inflection the pages never use ("escalates"): the longest stem the word starts with.
+  for (i = 1; !alts.length && i < 4 && w.length - i > 3; i++) {
+    if (t = await exact(w.slice(0, -i))) alts.push({ t: t, x: 0.9 });
   }
   if (!alts.length) {
-    var fixes = await corrections(w);
-    for (i = 0; i < fixes.length; i++) {
-      t = await exact(fixes[i]);
-      if (t) alts.push({ t: t, x: 0.9, w: fixes[i] });
+    for (var f of await corrections(w)) {
+      if (t = await exact(f)) alts.push({ t: t, x: 0.9 }), fix = fix || f;
     }
-    if (alts.length) fix = alts[0].w;
   }
   return { w: w, alts: alts, fix: fix };
-}
+};
 
-// ---- facets ----
-var FACETS = ['kind', 'stage', 'role', 'persona', 'tag'], facetData = {};
-function facet(name) {
-  if (!facetData[name]) {
-    facetData[name] = load(M.fx[name]).then(function (f) {
-      f.sets = f.d.map(function (s) {
-        var set = new Set(), doc = -1;
-        ints(s).forEach(function (v) { set.add(doc += v + 1); });
-        return set;
-      });
-      return f;
-    });
-  }
-  return facetData[name];
-}
-function wanted(o, name) {
-  var v = o[name];
-  return v == null || v === '' ? null : [].concat(v).map(String);
-}
+// ---- facets: one file per facet, values (v) and page lists (d) ----
+var FACETS = ['kind', 'stage', 'role', 'persona', 'tag'], facets = {};
+var facet = (name) => facets[name] || (facets[name] = load(M.fx[name]).then((f) => {
+  f.sets = f.d.map((s) => new Set(gaps(ints(s), 1)));
+  return f;
+}));
 
-// ---- ranking ----
-async function rank(q, o) {
-  var list = words(q), seen = new Set();
-  var last = list.length && !/\s$/.test(q) ? list[list.length - 1] : null;
-  list = list.filter(function (w) { return !seen.has(w) && seen.add(w); });
-  var res = await Promise.all(list.map(function (w) { return resolve(w, w === last); }));
-  var acc = new Map(), used = 0, stems = [], done = new Set();
-  res.forEach(function (r) {
+// ---- ranking: sum over query words of the best posting among the word's terms ----
+var rank = async (q, o) => {
+  var list = words(q), last = /\s$/.test(q) ? null : list[list.length - 1];
+  list = [...new Set(list)];
+  var res = await Promise.all(list.map((w) => resolve(w, w == last)));
+  var acc = new Map(), used = 0, stems = [], done = new Set(), hits = [];
+  for (var r of res) {
     var best = new Map();
     // Two words with one stem ("deal deals") count once.
-    r.alts = r.alts.filter(function (a) { return !done.has(a.t.s); });
-    r.alts.forEach(function (a) { done.add(a.t.s); });
-    r.alts.forEach(function (a) {
+    for (var a of r.alts) {
       var t = a.t;
-      if (!t.d.length) return;
+      if (done.has(t.s) || !t.d.length) continue;
+      done.add(t.s);
       stems.push(t.s);
-      for (var i = 0; i < t.d.length; i++) {
-        var sc = t.sc[i] * a.x, b = best.get(t.d[i]);
-        if (!b || sc > b[0]) best.set(t.d[i], [sc, t.sec[i], t]);
-      }
-    });
-    if (!best.size) return;
-    used++;
-    best.forEach(function (b, doc) {
-      var e = acc.get(doc);
-      if (!e) acc.set(doc, e = { doc: doc, s: 0, m: 0, v: {}, t: [] });
+      t.d.forEach((doc, i) => {
+        var sc = t.sc[i] * a.x, b = best.get(doc);
+        if (!b || sc > b[0]) best.set(doc, [sc, t.sec[i], t]);
+      });
+    }
+    if (best.size) used++;
+    best.forEach((b, doc) => {
+      var e = acc.get(doc) || { doc: doc, s: 0, m: 0, v: {}, t: [] };
+      acc.set(doc, e);
       e.s += b[0];
       e.m++;
       e.v[b[1]] = (e.v[b[1]] || 0) + b[0];
       e.t.push(b[2]);
     });
-  });
-  var hits = [];
-  acc.forEach(function (e) {
+  }
+  // Pages matching more of the words rank higher; the section with most evidence is linked.
+  acc.forEach((e) => {
     e.score = Math.round(e.s * e.m / used * 100) / 100;
-    var sec = 0, top = -1;
-    for (var k in e.v) if (e.v[k] > top || (e.v[k] === top && +k < sec)) { top = e.v[k]; sec = +k; }
-    e.sec = sec;
+    e.sec = 0;
+    for (var k in e.v) if (e.v[k] > (e.v[e.sec] || 0)) e.sec = +k;
     hits.push(e);
   });
-  for (var f = 0; f < FACETS.length; f++) {
-    var want = wanted(o, FACETS[f]);
+  for (var name of FACETS) {
+    var want = o[name] == null || o[name] === '' ? null : [].concat(o[name]).map(String);
     if (!want) continue;
-    var data = await facet(FACETS[f]), ok = new Set();
-    want.forEach(function (v) {
-      var j = data.v.indexOf(v);
-      if (j >= 0) data.sets[j].forEach(function (d) { ok.add(d); });
-    });
-    hits = hits.filter(function (e) { return ok.has(e.doc); });
+    var f = await facet(name), ok = new Set();
+    want.forEach((v) => f.v.includes(v) && f.sets[f.v.indexOf(v)].forEach((d) => ok.add(d)));
+    hits = hits.filter((e) => ok.has(e.doc));
   }
-  hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-  var fixed = res.some(function (r) { return r.fix; }) ? res.map(function (r) { return r.fix || r.w; }).join(' ') : null;
-  return { hits: hits, fix: fixed, stems: stems, pre: last };
-}
-
-// ---- result data: cards and sections from fragments, else from page buckets ----
-var cards = new Map(), secs = new Map();
-function take(d) {
-  var k;
-  for (k in d.c) cards.set(+k, d.c[k]);
-  if (d.e) {
-    for (k in d.e) {
-      d.e[k].forEach(function (e) {
-        if (e[1]) secs.set(e[0] + '.' + e[1], { x: e[2], h: e[3], a: e[4] });
-      });
-    }
-  }
-  if (d.s) {
-    for (k in d.s) {
-      d.s[k].forEach(function (s, j) {
-        var key = k + '.' + (j + 1);
-        if (!secs.has(key)) secs.set(key, { h: s[0], a: s[1] });
-      });
-    }
-  }
-}
-function ready(e) {
-  return cards.has(e.doc) && (!e.sec || secs.has(e.doc + '.' + e.sec));
-}
-async function fill(hits) {
-  // Cover the hits with as few fragment files as possible (greedy), then page buckets.
-  for (var round = 0; round < 3; round++) {
-    var need = hits.filter(function (e) { return !ready(e); }), votes = new Map(), best = null;
-    if (!need.length) return;
-    need.forEach(function (e) {
-      e.t.forEach(function (t) {
-        if (t.f && topDocs(t).has(e.doc)) votes.set(t.f, (votes.get(t.f) || 0) + 1);
-      });
-    });
-    votes.forEach(function (n, f) { if (!best || n > votes.get(best)) best = f; });
-    if (!best) break;
-    take(await load(best));
-  }
-  var buckets = new Set();
-  hits.forEach(function (e) { if (!ready(e)) buckets.add(Math.floor(e.doc / M.db)); });
-  (await Promise.all(Array.from(buckets, function (b) { return load('d' + b + '-' + M.dg); }))).forEach(take);
-}
-function href(url, anchor) {
-  if (FILE && /\/$|^$/.test(url)) url += 'index.html';
-  url = ROOT + url + (anchor ? '#' + anchor : '');
-  return url || './';
-}
-async function run(q, o) {
-  o = o || {};
-  var r = await rank(String(q || ''), o), limit = o.limit > 0 ? o.limit : 10;
-  var hits = r.hits.slice(0, limit);
-  await fill(hits);
-  r.results = hits.map(function (e) {
-    var c = cards.get(e.doc) || ['', '', '', '', ''], s = (e.sec && secs.get(e.doc + '.' + e.sec)) || {};
-    return {
-      url: href(c[1], s.a),
-      title: c[0],
-      kind: c[2],
-      heading: s.h || '',
-      snippet: s.x || c[4],
-      score: e.score,
-      b: c[3],
-      doc: e.doc
-    };
-  });
-  return r;
-}
-
-FB.search = function (query, opts) {
-  return run(query, opts).then(function (r) {
-    return r.results.map(function (x) {
-      return { url: x.url, title: x.title, kind: x.kind, heading: x.heading, snippet: x.snippet, score: x.score };
-    });
-  });
+  hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  return {
+    hits: hits,
+    fix: res.some((r) => r.fix) ? res.map((r) => r.fix || r.w).join(' ') : null,
+    stems: stems,
+    pre: last
+  };
 };
 
+// ---- result data: cards and sections from fragments (f-*) or page buckets (d*) ----
+// Card: [title, dir, tail (0: slug of title + '/'), kind, breadcrumb, summary] over tables D, K, B.
+var cards = new Map(), secs = new Map();
+var addSec = (key, h, a, x) => {
+  var s = secs.get(key);
+  if (!s || (x && !s.x)) secs.set(key, { h: h, a: a === 0 ? slug(h) : a, x: x });
+};
+var take = (d) => {
+  for (var k in d.c) {
+    var c = d.c[k];
+    cards.set(+k, { title: c[0], url: d.D[c[1]] + (c[2] === 0 ? slug(c[0]) + '/' : c[2]), kind: d.K[c[3]], b: d.B[c[4]], sum: c[5] });
+  }
+  for (k in d.e) d.e[k].forEach((e) => e[1] && addSec(e[0] + '.' + e[1], e[2], e[3], e[4]));
+  for (k in d.s) for (var j = 0; j < d.s[k].length; j += 2) addSec(k + '.' + (j / 2 + 1), d.s[k][j], d.s[k][j + 1]);
+};
+var ready = (e) => cards.has(e.doc) && (!e.sec || secs.has(e.doc + '.' + e.sec));
+// Covers the hits with as few fragment files as possible (greedy, at most 3), the rest with
+// page buckets, and loads them all at once. A term's fragment holds its top pages, each with
+// the section of that term's posting.
+var fill = async (hits) => {
+  var need = hits.filter((e) => !ready(e)), files = [];
+  for (var round = 0; round < 3 && need.length; round++) {
+    var votes = new Map(), best = null;
+    need.forEach((e) => e.t.forEach((t) => t.f && topDocs(t).has(e.doc) && (!e.sec || t.sec[t.d.indexOf(e.doc)] == e.sec) &&
+      votes.set(t.f, (votes.get(t.f) || []).concat(e))));
+    votes.forEach((list, f) => { if (!best || list.length > votes.get(best).length) best = f; });
+    if (!best) break;
+    files.push(best);
+    need = need.filter((e) => !votes.get(best).includes(e));
+  }
+  files.push(...new Set(need.map((e) => 'd' + Math.floor(e.doc / M.db) + '-' + M.dg)));
+  (await Promise.all(files.map(load))).forEach(take);
+};
+// A site URL relative to this page; from disk, folders need an explicit index.html.
+var href = (url, anchor) => {
+  if (location.protocol == 'file:' && /(^|\/)$/.test(url)) url += 'index.html';
+  return ROOT + url + (anchor ? '#' + anchor : '') || './';
+};
+var run = async (q, o) => {
+  o = o || {};
+  var r = await rank(String(q || ''), o), hits = r.hits.slice(0, o.limit > 0 ? o.limit : 10);
+  await fill(hits);
+  r.results = hits.map((e) => {
+    var c = cards.get(e.doc) || { title: '', url: '' }, s = (e.sec && secs.get(e.doc + '.' + e.sec)) || {};
+    return { url: href(c.url, s.a), title: c.title, kind: c.kind || '', heading: s.h || '', snippet: s.x || c.sum || '', score: e.score, b: c.b };
+  });
+  return r;
+};
+
+FB.search = (query, opts) => run(query, opts).then((r) => r.results.map((x) =>
+  ({ url: x.url, title: x.title, kind: x.kind, heading: x.heading, snippet: x.snippet, score: x.score })));
+
 // ---- UI ----
-function el(tag, cls, text) {
+var el = (tag, cls, text, attrs) => {
   var e = D.createElement(tag);
   if (cls) e.className = cls;
   if (text != null) e.textContent = text;
+  for (var k in attrs) e.setAttribute(k, attrs[k]);
   return e;
-}
-// Appends `text` to `node`, wrapping words that match the query in <mark>.
-function marked(node, text, r) {
-  var re = /[\p{L}\p{N}_']+/gu, at = 0, m;
-  while ((m = re.exec(text))) {
-    var w = fold(m[0]), hit = r.stems.some(function (s) {
-      return w === s || (s.length >= 3 && w.startsWith(s));
-    }) || (r.pre && r.pre.length >= 2 && w.startsWith(r.pre));
-    if (!hit) continue;
-    node.appendChild(D.createTextNode(text.slice(at, m.index)));
-    node.appendChild(el('mark', '', m[0]));
-    at = m.index + m[0].length;
+};
+var add = (parent, ...kids) => (kids.forEach((k) => k && parent.appendChild(k)), parent);
+// Text with the words that match the query wrapped in <mark>.
+var marked = (node, text, r) => {
+  var at = 0;
+  for (var m of text.matchAll(/[\p{L}\p{N}_']+/gu)) {
+    var w = fold(m[0]);
+    if (r.stems.some((s) => w == s || (s.length > 2 && w.startsWith(s))) || (r.pre && r.pre.length > 1 && w.startsWith(r.pre))) {
+      add(node, D.createTextNode(text.slice(at, m.index)), el('mark', '', m[0]));
+      at = m.index + m[0].length;
+    }
   }
-  node.appendChild(D.createTextNode(text.slice(at)));
-  return node;
-}
-var styled = false, uid = 0;
-function style() {
-  if (styled) return;
-  styled = true;
-  D.head.appendChild(el('style', '', CSS));
-}
+  return add(node, D.createTextNode(text.slice(at)));
+};
+var styled, uid = 0;
+var style = () => styled || (styled = add(D.head, el('style', '', CSS)));
 
-// A search box with results; `page` is the full results page (more results, filters open).
-function panel(host, page) {
-  var id = 'fb-s' + uid++, state = { f: {}, seq: 0, active: -1, r: null };
-  var input = el('input', 'fb-s-input');
-  input.type = 'text';
-  input.id = id + 'i';
-  input.placeholder = 'Search the handbook';
-  input.autocomplete = 'off';
-  input.spellcheck = false;
-  input.setAttribute('role', 'combobox');
-  input.setAttribute('aria-label', 'Search');
-  input.setAttribute('aria-autocomplete', 'list');
-  input.setAttribute('aria-expanded', 'false');
-  input.setAttribute('aria-controls', id + 'l');
-  var status = el('p', 'fb-s-status');
-  status.setAttribute('role', 'status');
-  var toggle = el('button', 'fb-s-toggle', 'Filters');
-  toggle.type = 'button';
-  toggle.setAttribute('aria-expanded', 'false');
-  toggle.setAttribute('aria-controls', id + 'f');
-  var facets = el('div', 'fb-s-facets');
-  facets.id = id + 'f';
-  facets.hidden = true;
-  var list = el('ul', 'fb-s-list');
-  list.id = id + 'l';
-  list.setAttribute('role', 'listbox');
-  list.setAttribute('aria-label', 'Results');
-  var bar = el('div', 'fb-s-bar');
-  bar.appendChild(input);
-  bar.appendChild(toggle);
-  host.appendChild(bar);
-  host.appendChild(facets);
-  host.appendChild(status);
-  host.appendChild(list);
+// A search box with results; `page` is the results page (more results, filters shown).
+var panel = (host, page) => {
+  var id = 'fb-s' + uid++, filters = {}, seq = 0, active = -1, last, timer;
+  var input = el('input', 'fb-s-input', null, {
+    type: 'text', role: 'combobox', 'aria-label': 'Search', 'aria-autocomplete': 'list',
+    'aria-expanded': 'false', 'aria-controls': id + 'l', autocomplete: 'off', spellcheck: 'false',
+    placeholder: 'Search the handbook'
+  });
+  var toggle = el('button', 'fb-s-toggle', 'Filters', { type: 'button', 'aria-expanded': 'false', 'aria-controls': id + 'f' });
+  var facetBox = el('div', 'fb-s-facets', null, { id: id + 'f' });
+  var status = el('p', 'fb-s-status', null, { role: 'status' });
+  var list = el('ul', 'fb-s-list', null, { id: id + 'l', role: 'listbox', 'aria-label': 'Results' });
+  add(host, add(el('div', 'fb-s-bar'), input, toggle), facetBox, status, list);
 
-  function activate(i) {
-    var items = list.children;
-    if (state.active >= 0 && items[state.active]) items[state.active].setAttribute('aria-selected', 'false');
-    state.active = items.length ? (i + items.length) % items.length : -1;
-    if (state.active < 0) return input.removeAttribute('aria-activedescendant');
-    var it = items[state.active];
+  var activate = (i) => {
+    var items = list.children, it;
+    if (items[active]) items[active].setAttribute('aria-selected', 'false');
+    active = items.length ? (i + items.length) % items.length : -1;
+    if (!(it = items[active])) return input.removeAttribute('aria-activedescendant');
     it.setAttribute('aria-selected', 'true');
     input.setAttribute('aria-activedescendant', it.id);
     it.scrollIntoView({ block: 'nearest' });
-  }
-  function render(r) {
+  };
+  var render = (r) => {
     list.textContent = '';
-    state.active = -1;
+    active = -1;
     input.removeAttribute('aria-activedescendant');
-    r.results.forEach(function (x, i) {
-      var li = el('li', 'fb-s-item'), a = el('a'), head = el('span', 'fb-s-head');
-      li.id = id + 'o' + i;
-      li.setAttribute('role', 'option');
-      li.setAttribute('aria-selected', 'false');
-      a.href = x.url;
-      a.tabIndex = -1;
-      head.appendChild(marked(el('span', 'fb-s-title'), x.title, r));
-      if (x.kind) head.appendChild(el('span', 'fb-s-kind', x.kind));
-      a.appendChild(head);
-      if (x.heading || x.b) a.appendChild(el('span', 'fb-s-path', [x.b, x.heading].filter(Boolean).join(' › ')));
-      if (x.snippet) a.appendChild(marked(el('span', 'fb-s-snip'), x.snippet, r));
-      li.appendChild(a);
-      li.onmousemove = function () { if (state.active !== i) activate(i); };
+    r.results.forEach((x, i) => {
+      var a = add(el('a', null, null, { href: x.url, tabindex: '-1' }),
+        add(el('span', 'fb-s-head'), marked(el('span', 'fb-s-title'), x.title, r), x.kind && el('span', 'fb-s-kind', x.kind)),
+        (x.b || x.heading) && el('span', 'fb-s-path', [x.b, x.heading].filter(Boolean).join(' › ')),
+        x.snippet && marked(el('span', 'fb-s-snip'), x.snippet, r));
+      var li = add(el('li', 'fb-s-item', null, { id: id + 'o' + i, role: 'option', 'aria-selected': 'false' }), a);
+      li.onmousemove = () => active != i && activate(i);
       list.appendChild(li);
     });
-    input.setAttribute('aria-expanded', r.results.length ? 'true' : 'false');
+    input.setAttribute('aria-expanded', String(!!r.results.length));
     var n = r.hits.length;
     status.textContent = !input.value.trim() ? '' : (r.fix ? 'Showing results for “' + r.fix + '”. ' : '') +
-      (n ? n + (n === 1 ? ' result' : ' results') : 'No results');
-    if (!facets.hidden) counts(r);
-  }
-  function counts(r) {
-    var seq = state.seq;
-    Promise.all(FACETS.map(facet)).then(function (all) {
-      if (seq !== state.seq) return;
-      facets.textContent = '';
-      all.forEach(function (f, k) {
-        var name = FACETS[k], on = state.f[name], chips = [];
-        f.v.forEach(function (v, j) {
-          var n = 0;
-          r.hits.forEach(function (e) { if (f.sets[j].has(e.doc)) n++; });
-          if (n || on === v) chips.push([v, n]);
-        });
+      (n ? n + (n > 1 ? ' results' : ' result') : 'No results');
+    if (!facetBox.hidden) counts(r);
+  };
+  // Facet chips with counts over all matching pages; loaded only when filters are shown.
+  var counts = (r) => {
+    var mine = seq;
+    Promise.all(FACETS.map(facet)).then((all) => {
+      if (mine != seq) return;
+      facetBox.textContent = '';
+      all.forEach((f, k) => {
+        var name = FACETS[k], on = filters[name];
+        var chips = f.v.map((v, j) => [v, r.hits.filter((e) => f.sets[j].has(e.doc)).length])
+          .filter((c) => c[1] || c[0] == on).sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).slice(0, page ? 40 : 8);
         if (!chips.length) return;
-        chips.sort(function (x, y) { return y[1] - x[1] || (x[0] < y[0] ? -1 : 1); });
-        var group = el('div', 'fb-s-group');
-        group.setAttribute('role', 'group');
-        group.setAttribute('aria-label', name);
-        group.appendChild(el('span', 'fb-s-gname', name));
-        chips.slice(0, page ? 30 : 8).forEach(function (c) {
-          var b = el('button', 'fb-s-chip', c[0].replace(/-/g, ' '));
-          b.type = 'button';
-          b.setAttribute('aria-pressed', on === c[0] ? 'true' : 'false');
-          b.appendChild(el('span', 'fb-s-count', String(c[1])));
-          b.onclick = function () {
-            state.f[name] = on === c[0] ? null : c[0];
+        var group = add(el('div', 'fb-s-group', null, { role: 'group', 'aria-label': name }), el('span', 'fb-s-gname', name));
+        chips.forEach((c) => {
+          var b = add(el('button', 'fb-s-chip', c[0].replace(/-/g, ' '), { type: 'button', 'aria-pressed': String(on == c[0]) }),
+            el('span', 'fb-s-count', c[1]));
+          b.onclick = () => {
+            filters[name] = on == c[0] ? null : c[0];
             update(0);
           };
           group.appendChild(b);
         });
-        facets.appendChild(group);
+        facetBox.appendChild(group);
       });
     });
-  }
-  var timer;
-  function update(delay) {
+  };
+  var update = (delay) => {
     clearTimeout(timer);
-    timer = setTimeout(function () {
-      var seq = ++state.seq, q = input.value, o = { limit: page ? 50 : 10 };
-      FACETS.forEach(function (f) { if (state.f[f]) o[f] = state.f[f]; });
-      if (page && history.replaceState) {
+    timer = setTimeout(() => {
+      var mine = ++seq, q = input.value, o = { limit: page ? 50 : 10 };
+      FACETS.forEach((f) => { if (filters[f]) o[f] = filters[f]; });
+      if (page) {
         var u = new URL(location.href);
         u.searchParams.set('q', q);
         history.replaceState(null, '', u);
       }
-      if (!q.trim()) {
-        render({ results: [], hits: [], stems: [] });
-        return;
-      }
-      run(q, o).then(function (r) {
-        if (seq === state.seq) render(state.r = r);
-      }, function (err) {
-        if (seq === state.seq) status.textContent = 'Search is unavailable: ' + err.message;
-      });
+      if (!q.trim()) return render({ results: [], hits: [], stems: [] });
+      run(q, o).then((r) => mine == seq && render(last = r),
+        (err) => { if (mine == seq) status.textContent = 'Search is unavailable: ' + err.message; });
     }, delay);
-  }
-  function showFilters(open) {
-    facets.hidden = !open;
+  };
+  var showFilters = (open) => {
+    facetBox.hidden = !open;
     toggle.setAttribute('aria-expanded', String(open));
-    if (open && state.r) counts(state.r);
-  }
-  toggle.onclick = function () { showFilters(facets.hidden); };
-  input.oninput = function () { update(60); };
-  input.onkeydown = function (e) {
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    if (open && last) counts(last);
+  };
+  toggle.onclick = () => showFilters(facetBox.hidden);
+  input.oninput = () => update(60);
+  input.onkeydown = (e) => {
+    var k = e.key, it;
+    if (k == 'ArrowDown' || k == 'ArrowUp') {
       e.preventDefault();
-      activate(state.active + (e.key === 'ArrowDown' ? 1 : state.active < 0 ? 0 : -1));
-    } else if (e.key === 'Enter') {
-      var it = list.children[state.active >= 0 ? state.active : 0];
+      activate(active + (k == 'ArrowDown' ? 1 : active < 0 ? 0 : -1));
+    } else if (k == 'Enter' && (it = list.children[Math.max(active, 0)])) {
       e.preventDefault();
-      if (it) location.href = it.firstChild.href;
+      location.href = it.firstChild.href;
     }
   };
-  if (page) showFilters(true);
+  showFilters(page);
   return { input: input, update: update };
-}
+};
 
 var dialog, box;
-function open() {
+var open = () => {
   style();
   if (!dialog) {
-    dialog = el('dialog', 'fb-s-dialog');
-    dialog.setAttribute('aria-label', 'Search');
+    dialog = el('dialog', 'fb-s-dialog', null, { 'aria-label': 'Search' });
     box = panel(dialog, false);
-    var foot = el('p', 'fb-s-foot'), all = el('a', '', 'All results');
-    all.href = href('search/');
-    all.onclick = function () { all.href = href('search/') + '?q=' + encodeURIComponent(box.input.value); };
-    foot.appendChild(all);
-    foot.appendChild(D.createTextNode(' · ↑↓ to move · Enter to open · Esc to close'));
-    dialog.appendChild(foot);
-    dialog.addEventListener('click', function (e) { if (e.target === dialog) dialog.close(); });
+    var all = el('a', '', 'All results', { href: href('search/') });
+    all.onclick = () => { all.href = href('search/') + '?q=' + encodeURIComponent(box.input.value); };
+    add(dialog, add(el('p', 'fb-s-foot'), all, D.createTextNode(' · ↑↓ move · Enter opens · Esc closes')));
+    dialog.onclick = (e) => e.target == dialog && dialog.close();
     (D.getElementById('fb-search') || D.body).appendChild(dialog);
   }
   if (!dialog.open) dialog.showModal();
-  box.input.select();
   box.input.focus();
-}
+  box.input.select();
+};
 FB.openSearch = open;
 
-function typing(t) {
-  return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
-}
-function init() {
-  var btn = D.getElementById('fb-search-open');
+var init = () => {
+  var btn = D.getElementById('fb-search-open'), mount = D.getElementById('fb-search-page');
   if (btn) btn.addEventListener('click', open);
-  D.addEventListener('keydown', function (e) {
-    if (((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') ||
-        (e.key === '/' && !e.ctrlKey && !e.metaKey && !e.altKey && !typing(e.target))) {
+  D.addEventListener('keydown', (e) => {
+    var t = e.target, typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() == 'k' || (e.key == '/' && !e.ctrlKey && !e.metaKey && !e.altKey && !typing)) {
       e.preventDefault();
       open();
     }
   });
-  var mount = D.getElementById('fb-search-page');
   if (mount) {
     style();
     var p = panel(mount, true);
@@ -603,6 +436,5 @@ function init() {
     p.input.focus();
     p.update(0);
   }
-}
-if (D.readyState === 'loading') D.addEventListener('DOMContentLoaded', init);
-else init();
+};
+D.readyState == 'loading' ? D.addEventListener('DOMContentLoaded', init) : init();
