@@ -32,7 +32,7 @@ pub fn run(ui: &Ui, root: &Path, output: Option<PathBuf>, drafts: bool, base_url
         let swap_start = Instant::now();
         sink.finish()?;
         let mut timings = outcome.timings.clone();
-        timings.push(("swap", swap_start.elapsed().as_secs_f64()));
+        timings.push(("swap", swap_start.elapsed().as_secs_f64(), pipeline::peak_rss_mb()));
         print_timings(ui, &timings);
     }
     let out_dir = out_dir.unwrap_or_else(|| root.join(&outcome.output_dir));
@@ -51,12 +51,12 @@ pub fn run(ui: &Ui, root: &Path, output: Option<PathBuf>, drafts: bool, base_url
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_timings(ui: &Ui, timings: &[(&'static str, f64)]) {
+fn print_timings(ui: &Ui, timings: &[(&'static str, f64, u64)]) {
     if !ui.verbose {
         return;
     }
-    eprintln!("{:<14} {:>9}", "stage", "seconds");
-    for (stage, seconds) in timings {
-        eprintln!("{stage:<14} {seconds:>9.3}");
+    eprintln!("{:<14} {:>9} {:>9}", "stage", "seconds", "peak MB");
+    for (stage, seconds, peak) in timings {
+        eprintln!("{stage:<14} {seconds:>9.3} {peak:>9}");
     }
 }

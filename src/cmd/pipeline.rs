@@ -38,8 +38,8 @@ pub struct Outcome {
     pub site: Option<Site>,
     /// Output folder from site.toml, relative to the root.
     pub output_dir: PathBuf,
-    /// (stage, seconds) for `--verbose`.
-    pub timings: Vec<(&'static str, f64)>,
+    /// (stage, seconds, peak resident MB so far) for `--verbose`.
+    pub timings: Vec<(&'static str, f64, u64)>,
 }
 
 impl Outcome {
@@ -56,15 +56,23 @@ impl Outcome {
 
 struct Clock {
     last: Instant,
-    timings: Vec<(&'static str, f64)>,
+    timings: Vec<(&'static str, f64, u64)>,
 }
 
 impl Clock {
     fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
-        self.timings.push((stage, (now - self.last).as_secs_f64()));
+        self.timings.push((stage, (now - self.last).as_secs_f64(), peak_rss_mb()));
         self.last = now;
     }
+}
+
+/// Peak resident memory of this process in MB (Linux; 0 elsewhere).
+pub fn peak_rss_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()))
+        .map_or(0, |kb| kb / 1024)
 }
 
 /// Runs the whole pipeline, keeping the output in memory (`Outcome::files`).

@@ -235,6 +235,7 @@ pub fn render(page: &PageRef<'_>, resolver: &Resolver, options: RenderOptions) -
         html = sanitize::clean(&html);
     }
     out.words = out.text.iter().map(|s| s.text.split_whitespace().count()).sum();
+    html.shrink_to_fit();
     out.html = html;
     out
 }

@@ -35,6 +35,10 @@ impl Out<'_> {
         let mut ctx = context::base(self.shared, url, None, json!([]), None);
         ctx.extend(extra);
         self.jobs.push((template, url.to_string(), ctx));
+        // Contexts of big listings are large; render in batches to bound memory.
+        if self.jobs.len() >= 64 {
+            self.render_all();
+        }
     }
 
     fn card(&self, index: usize) -> Value {

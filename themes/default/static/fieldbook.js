@@ -63,7 +63,7 @@ const copyText = t => navigator.clipboard && navigator.clipboard.writeText
 /* Content: talk tracks, heading anchors, scrollable tables, print buttons */
 function initContent() {
   $$(".fb-content h2").forEach(h => {
-    if (!/^talk[ -]?tracks?$/i.test(h.textContent.trim())) return;
+    if (!/^talk[ -]?tracks?$/i.test(h.textContent.replace(/[#¶§]\s*$/, "").trim())) return;
     for (let n = h.nextElementSibling; n && n.tagName !== "H2"; n = n.nextElementSibling) {
       if (n.tagName !== "BLOCKQUOTE") continue;
       const q = n, b = el("button", { type: "button", class: "fb-copy", "aria-label": "Copy talk track" }, "Copy");
