@@ -29,6 +29,7 @@ pub fn shared(site: &Site, search_script: &str, assets: &Value) -> Shared {
         "description": config.site.description,
         "language": config.site.language,
         "base_url": config.site.base_url,
+        "base_path": super::generated::base_path(&config.site.base_url),
         "has_edit_url": config.site.edit_url.is_some(),
         "stages": stages,
         "roles": roles,

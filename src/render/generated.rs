@@ -322,7 +322,7 @@ fn not_found(out: &mut Out<'_>) {
 }
 
 /// The path part of `base_url` (`https://x/sales/` → `/sales/`), or empty.
-fn base_path(base_url: &str) -> String {
+pub fn base_path(base_url: &str) -> String {
     let Some(rest) = base_url.split_once("://").map(|(_, r)| r) else { return String::new() };
     match rest.find('/') {
         Some(i) => {

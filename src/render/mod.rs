@@ -1,7 +1,7 @@
 //! Model + templates → the list of output files. Renders pages in parallel; never writes.
 
 pub mod context;
-mod generated;
+pub mod generated;
 pub mod svg;
 
 use rayon::prelude::*;
