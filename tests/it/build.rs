@@ -182,3 +182,34 @@ fn sourcegraph_handbook_builds_as_legacy_import() {
     let callout = support::walk(&out).into_iter().any(|p| std::fs::read_to_string(&p).is_ok_and(|t| t.contains("markdown-alert-warning")));
     assert!(callout, "GitHub alerts rendered");
 }
+
+#[test]
+fn site_can_pick_another_theme() {
+    let site = SiteTest::inline(
+        "//- site.toml\n[site]\ntitle = \"T\"\ntheme = \"mini\"\n//- themes/mini/templates/page.html\n<main>mini {{ page.title }}</main>\n//- themes/mini/templates/section.html\n<main>section {{ page.title }}</main>\n//- themes/mini/static/mini.css\nbody{}\n//- content/a.md\n# Alpha\n",
+    );
+    site.run(&["build"]).expect_code(0);
+    assert_eq!(site.read("public/a/index.html").trim_end(), "<main>mini Alpha</main>");
+    assert!(site.path().join("public/static/mini.css").exists());
+}
+
+#[test]
+fn site_templates_override_the_theme() {
+    let site = SiteTest::inline("//- site.toml\n[site]\ntitle = \"T\"\n//- templates/tag.html\n<main>my tag {{ tag.name }}</main>\n//- content/a.md\n---\ntitle: A\ntags: [Pricing]\n---\n");
+    site.run(&["build"]).expect_code(0);
+    assert_eq!(site.read("public/tags/pricing/index.html").trim_end(), "<main>my tag Pricing</main>");
+}
+
+#[test]
+fn unknown_theme_is_an_error() {
+    let site = SiteTest::inline("//- site.toml\n[site]\ntitle = \"T\"\ntheme = \"nope\"\n//- content/a.md\n# A\n");
+    site.run(&["build"]).expect_code(1).expect_stderr_contains("error: theme `nope` not found in `themes/`");
+}
+
+#[test]
+fn aliases_redirect_relatively() {
+    let site = SiteTest::fixture("kinds");
+    site.run(&["build"]).expect_code(0);
+    let html = site.read("public/old/notes/index.html");
+    assert!(html.contains("url=../../notes/"), "{html}");
+}
