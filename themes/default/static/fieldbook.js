@@ -83,10 +83,23 @@ function initContent() {
     const wr = el("div", { class: "fb-table-wrap" });
     t.before(wr); wr.append(t); t.classList.add("fb-wrapped");
   });
-  $$(".fb-table-wrap,.fb-diagram-scroll").forEach(wr => {
-    if (wr.scrollWidth > wr.clientWidth + 1) { wr.tabIndex = 0; wr.setAttribute("role", "region"); wr.setAttribute("aria-label", "Scrollable table"); }
-  });
+  markScrollable();
+  let rt = 0;
+  on(w, "resize", () => { clearTimeout(rt); rt = setTimeout(markScrollable, 150); });
   $$("[data-fb-print]").forEach(b => on(b, "click", () => w.print()));
+}
+/* A region that scrolls sideways (wide table, diagram, long code line) must be reachable by
+   keyboard: focusable and named while it overflows, and plain again when it fits (resize). */
+function markScrollable() {
+  $$(".fb-table-wrap,.fb-diagram-scroll,.fb-content pre").forEach(wr => {
+    const over = wr.scrollWidth > wr.clientWidth + 1, marked = wr.hasAttribute("data-fb-scroll");
+    if (over && !marked && !wr.hasAttribute("tabindex")) {
+      const what = wr.tagName === "PRE" ? "code" : wr.classList.contains("fb-diagram-scroll") ? "diagram" : "table";
+      wr.tabIndex = 0; wr.setAttribute("data-fb-scroll", ""); wr.setAttribute("role", "region"); wr.setAttribute("aria-label", "Scrollable " + what);
+    } else if (!over && marked) {
+      ["tabindex", "data-fb-scroll", "role", "aria-label"].forEach(a => wr.removeAttribute(a));
+    }
+  });
 }
 
 /* TOC: open beside the text on wide screens, collapsed above it on narrow ones; marks the current section */
