@@ -268,7 +268,7 @@ pub fn from_source(source: SourceFile, rel: String, config: &Config) -> (Page, V
     };
     page.url = url_for(&dir, &stem, is_section, slug_override.as_deref());
     if page.title.is_empty() {
-        page.title = page.h1.clone().unwrap_or_else(|| humanize(if is_section { dir.rsplit('/').next().unwrap_or("") } else { &stem }));
+        page.title = page.h1.as_deref().map(clean_text).unwrap_or_else(|| humanize(if is_section { dir.rsplit('/').next().unwrap_or("") } else { &stem }));
         if page.title.is_empty() {
             page.title = config.site.title.clone();
         }
@@ -363,13 +363,25 @@ fn strip_inline_markdown(text: &str) -> String {
 }
 
 fn text(value: Option<front_matter::Text>) -> String {
-    value.map(|t| t.0.trim().to_string()).unwrap_or_default()
+    value.map(|t| clean_text(&t.0)).unwrap_or_default()
+}
+
+/// Front-matter text as shown in titles, cards and search: trimmed, with bidirectional
+/// override and isolate controls removed (they can make a title read differently from what
+/// it is) and other control characters dropped.
+pub fn clean_text(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter(|&c| !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}'))
+        .filter(|&c| !c.is_control() || c == '\n' || c == '\t')
+        .collect()
 }
 
 /// Copies front matter into the page, checking each field. Returns the `slug` if valid.
 fn apply_front_matter(page: &mut Page, fm: FrontMatter, config: &Config, out: &mut Vec<Diagnostic>) -> Option<String> {
     let has_fm = page.has_front_matter;
     page.title = text(fm.title.clone());
+    page.summary = text(fm.summary.clone());
     if has_fm && page.title.is_empty() && page.yaml.is_some_and(|(s, e)| s < e) {
         // A legacy page whose title is its first heading still builds; without one it cannot.
         let d = match &page.h1 {
@@ -378,7 +390,6 @@ fn apply_front_matter(page: &mut Page, fm: FrontMatter, config: &Config, out: &m
         };
         out.push(page.at_key(d, "title", None).with_help("add `title: ...` to the front matter"));
     }
-    page.summary = text(fm.summary.clone());
     page.order = fm.order;
     page.extra = fm.extra.clone().and_then(|v| serde_json::to_value(v).ok()).unwrap_or(serde_json::Value::Null);
     let kind_name = fm.kind.as_ref().map_or("page", |k| k.as_str()).trim().to_string();
@@ -613,6 +624,11 @@ mod tests {
         assert_eq!(url_for("", "_index", true, None), "");
         assert_eq!(url_for("Team Docs", "Über uns", false, None), "team-docs/uber-uns/");
         assert_eq!(url_for("a", "x", false, Some("y")), "a/y/");
+    }
+
+    #[test]
+    fn bidi_controls_are_removed_from_titles() {
+        assert_eq!(clean_text("  Pay\u{202e}gnp.exe\u{2066}x\u{0007} "), "Paygnp.exex");
     }
 
     #[test]

@@ -85,3 +85,58 @@ fn output_paths_never_escape() {
     assert!(!site.path().join("escape").exists());
     assert!(!site.path().parent().unwrap().join("escape").exists());
 }
+
+/// Everything a hostile author can put in content comes out inert (the browser suite
+/// checks the same site in Chromium: no script runs, no request leaves 127.0.0.1).
+#[test]
+fn hostile_content_is_inert() {
+    let site = SiteTest::fixture("hostile");
+    site.run(&["build"]).expect_code(0);
+    let mut checked = 0;
+    for (rel, bytes) in tree_bytes(&site.path().join("public")) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        checked += 1;
+        let html = String::from_utf8(bytes).unwrap();
+        let lower = html.to_lowercase();
+        for needle in [
+            "<script>alert", "=\"javascript:", "=\"vbscript:", "=\"data:", "<iframe", "<object", "<embed", "<form",
+            "xlink:href", "example.invalid/track", "url(https",
+        ] {
+            assert!(!lower.contains(needle), "{rel} contains {needle:?}");
+        }
+        // No event-handler attribute anywhere in a tag.
+        for tag in lower.split('<').skip(1) {
+            let tag = tag.split('>').next().unwrap_or("");
+            let unquoted = without_quoted_values(tag);
+            for attr in unquoted.split_whitespace().skip(1) {
+                assert!(!(attr.starts_with("on") && attr.contains('=')), "{rel}: event handler in <{tag}>");
+            }
+        }
+        // Bidi overrides may stay in body text (real right-to-left writing), never in titles.
+        let title = html.split("<title>").nth(1).and_then(|t| t.split("</title>").next()).unwrap_or("");
+        assert!(!title.contains('\u{202e}'), "{rel}: bidi override in <title>");
+        if !rel.starts_with("ok/") {
+            assert!(!lower.contains("http-equiv=\"refresh\""), "{rel} has a refresh");
+        }
+    }
+    assert!(checked > 10);
+    let home = site.read("public/index.html");
+    assert!(home.contains("{{ site.title }}"), "template syntax in content stays literal");
+}
+
+/// A tag's text with its quoted attribute values removed, so only names remain.
+fn without_quoted_values(tag: &str) -> String {
+    let mut out = String::new();
+    let mut quote: Option<char> = None;
+    for c in tag.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None => out.push(c),
+        }
+    }
+    out
+}
