@@ -197,11 +197,6 @@ impl Page {
         self.source.as_ref().map_or_else(|| self.rel.clone(), |s| crate::diag::display_path(&s.path))
     }
 
-    /// Whether this page is listed nowhere but kept for links (drafts are dropped earlier).
-    pub fn is_deprecated(&self) -> bool {
-        self.status == Status::Deprecated
-    }
-
     /// Criterion refs of a playbook or coaching guide.
     pub fn criteria_refs(&self) -> &[String] {
         match &self.kind {

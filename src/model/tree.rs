@@ -5,10 +5,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::config::Config;
-use crate::diag::{did_you_mean, Diagnostic, Severity};
+use crate::diag::{did_you_mean, Diagnostic};
 use crate::model::freshness::{self, State};
 use crate::model::page::{self, Page, PageKind, Status};
-use crate::model::{slug, Date, Site};
+use crate::model::{Date, Site};
 
 /// Orders pages, adds implicit sections and links parents and children.
 /// Index 0 of the result is the home page.
@@ -270,7 +270,7 @@ fn check_headings(site: &Site, out: &mut Vec<Diagnostic>) {
         let have: Vec<String> = page.headings.iter().filter(|h| h.level == 2).map(|h| h.title.to_lowercase()).collect();
         for heading in wanted {
             if !have.contains(&heading.to_lowercase()) {
-                let d = Diagnostic::warning("missing-heading", format!("{} is missing the heading `## {heading}`", article(page.kind.name())));
+                let d = Diagnostic::warning("missing-heading", format!("this {} is missing the heading `## {heading}`", page.kind.name()));
                 let d = match &page.source {
                     Some(s) => d.at(s, page.body_offset, page.body_offset),
                     None => d,
@@ -279,18 +279,4 @@ fn check_headings(site: &Site, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-}
-
-fn article(kind: &str) -> String {
-    format!("this {kind}")
-}
-
-/// Stable id check used by renderers for URL segments of ids.
-pub fn is_safe_segment(id: &str) -> bool {
-    slug::is_id(id)
-}
-
-/// Errors first; a convenience for callers that stop at errors.
-pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
-    diagnostics.iter().any(|d| d.severity == Severity::Error)
 }

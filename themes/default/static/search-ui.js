@@ -105,7 +105,7 @@ var panel = (host, page) => {
         history.replaceState(null, '', u);
       }
       if (!q.trim()) return render({ results: [], hits: [], stems: [] });
-      run(q, o).then((r) => mine == seq && render(last = r),
+      run(q, o, () => mine == seq).then((r) => r && mine == seq && render(last = r),
         (err) => { if (mine == seq) status.textContent = 'Search is unavailable: ' + err.message; });
     }, delay);
   };
