@@ -140,3 +140,40 @@ fn without_quoted_values(tag: &str) -> String {
     }
     out
 }
+
+/// A small, deterministic random-input run of the whole pipeline (front matter, Markdown,
+/// links, search index): random mixes of Markdown syntax, multi-byte and control
+/// characters must never crash a build. The cargo-fuzz targets explore far more; this keeps
+/// the cheap part in every `cargo test`.
+#[test]
+fn random_content_never_crashes_the_build() {
+    const PIECES: &[&str] = &[
+        "# ", "## ", "### ", "- ", "1. ", "> ", "> [!NOTE]\n> ", "```\n", "```rust\n", "|a|b|\n|-|-|\n", "[x](", "](y.md#z)", "![i](",
+        ")", "<div>", "</div>", "<script>", "*", "_", "`", "~~", "[^1]", "[^1]: n\n", "{#id}", "\n", "\n\n", " ", "\t",
+        "é", "\u{a0}", "\u{202e}", "\u{200b}", "😀", "日本語", "ﬁ", "e\u{301}", "---\n", "title: x\n", ": ", "{{ x }}", "%", "\\",
+        "&amp;", "&#0;", "\r\n", "-", "/", "..", "#",
+    ];
+    let site = SiteTest::inline(SITE);
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for round in 0..6 {
+        for page in 0..40 {
+            let mut text = String::new();
+            if next() % 3 == 0 {
+                text.push_str("---\ntitle: \"T\u{a0}é\"\ntags: [a, \"b c\"]\n---\n");
+            }
+            for _ in 0..(next() % 200) {
+                text.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+            }
+            site.write(&format!("content/r{round}/p{page}.md"), &text);
+        }
+        let run = site.run(&["build"]);
+        assert!(matches!(run.code(), 0 | 1), "round {round}: exit {} \n{}", run.code(), run.stderr());
+        assert!(!run.stderr().contains("panicked"), "round {round}: {}", run.stderr());
+    }
+}

@@ -1,7 +1,8 @@
-// fieldbook search client.
-// This file is the body of `function (M, CSS)`: the build (src/search/loader.rs) minifies it and
-// embeds it in the entry script after the manifest M (src/search/emit.rs) and the styles CSS
-// (search.css). It is not a standalone script.
+// fieldbook search client: the engine, loaded by every page.
+// This file is the body of `function (M)`: the build (src/search/loader.rs) minifies it and
+// embeds it in the entry script after the manifest M (src/search/emit.rs). It is not a
+// standalone script. The dialog and results page (search-ui.js, with search.css) load on first
+// use, so pages and programmatic searches do not pay for them.
 // Every index file is a classic script calling window.__fb_search_load(name, data), loaded by
 // <script> injection, so search works from file:// as well as over HTTP (no fetch, no eval).
 // Page text is only ever inserted with textContent / createTextNode.
@@ -147,7 +148,8 @@ var corrections = async (w) => {
 // One query word -> alternative terms with weights, and the correction made, if any.
 var resolve = async (w, last) => {
   var t = await exact(w), alts = t ? [{ t: t, x: 1 }] : [], fix = null, i;
-  if (last && w.length > 1) {
+  // Prefixes of one or two letters match too much to be worth their requests.
+  if (last && w.length > 2) {
     // A complete word keeps its meaning unless a completion is more common ("exam" -> "examples").
     for (var c of await completions(w, t)) if (c != t) alts.push({ t: c, x: !t || c.n > t.n ? 1 : 0.3 });
   }
@@ -173,7 +175,8 @@ var facet = (name) => facets[name] || (facets[name] = load(M.fx[name]).then((f) 
 // ---- ranking: sum over query words of the best posting among the word's terms ----
 var rank = async (q, o) => {
   var list = words(q), last = /\s$/.test(q) ? null : list[list.length - 1];
-  list = [...new Set(list)];
+  // Eight distinct words are plenty, and each may cost a request.
+  list = [...new Set(list)].slice(0, 8);
   var res = await Promise.all(list.map((w) => resolve(w, w == last)));
   var acc = new Map(), used = 0, stems = [], done = new Set(), hits = [];
   for (var r of res) {
@@ -195,11 +198,12 @@ var rank = async (q, o) => {
       acc.set(doc, e);
       e.s += b[0];
       e.m++;
-      e.v[b[1]] = (e.v[b[1]] || 0) + b[0];
+      // Sections vote with the number of words they hold, then with score.
+      e.v[b[1]] = (e.v[b[1]] || 0) + 1000 + b[0];
       e.t.push(b[2]);
     });
   }
-  // Pages matching more of the words rank higher; the section with most evidence is linked.
+  // Pages matching more of the words rank higher; the section holding most words is linked.
   acc.forEach((e) => {
     e.score = Math.round(e.s * e.m / used * 100) / 100;
     e.sec = 0;
@@ -260,9 +264,12 @@ var href = (url, anchor) => {
   if (location.protocol == 'file:' && /(^|\/)$/.test(url)) url += 'index.html';
   return ROOT + url + (anchor ? '#' + anchor : '') || './';
 };
-var run = async (q, o) => {
+// `alive` (optional) says whether the caller still wants the answer: the UI drops queries
+// overtaken by typing before their result data is loaded.
+var run = async (q, o, alive) => {
   o = o || {};
   var r = await rank(String(q || ''), o), hits = r.hits.slice(0, o.limit > 0 ? o.limit : 10);
+  if (alive && !alive()) return null;
   await fill(hits);
   r.results = hits.map((e) => {
     var c = cards.get(e.doc) || { title: '', url: '' }, s = (e.sec && secs.get(e.doc + '.' + e.sec)) || {};
@@ -274,154 +281,22 @@ var run = async (q, o) => {
 FB.search = (query, opts) => run(query, opts).then((r) => r.results.map((x) =>
   ({ url: x.url, title: x.title, kind: x.kind, heading: x.heading, snippet: x.snippet, score: x.score })));
 
-// ---- UI ----
-var el = (tag, cls, text, attrs) => {
-  var e = D.createElement(tag);
-  if (cls) e.className = cls;
-  if (text != null) e.textContent = text;
-  for (var k in attrs) e.setAttribute(k, attrs[k]);
-  return e;
-};
-var add = (parent, ...kids) => (kids.forEach((k) => k && parent.appendChild(k)), parent);
-// Text with the words that match the query wrapped in <mark>.
-var marked = (node, text, r) => {
-  var at = 0;
-  for (var m of text.matchAll(/[\p{L}\p{N}_']+/gu)) {
-    var w = fold(m[0]);
-    if (r.stems.some((s) => w == s || (s.length > 2 && w.startsWith(s))) || (r.pre && r.pre.length > 1 && w.startsWith(r.pre))) {
-      add(node, D.createTextNode(text.slice(at, m.index)), el('mark', '', m[0]));
-      at = m.index + m[0].length;
-    }
-  }
-  return add(node, D.createTextNode(text.slice(at)));
-};
-var styled, uid = 0;
-var style = () => styled || (styled = add(D.head, el('style', '', CSS)));
-
-// A search box with results; `page` is the results page (more results, filters shown).
-var panel = (host, page) => {
-  var id = 'fb-s' + uid++, filters = {}, seq = 0, active = -1, last, timer;
-  var input = el('input', 'fb-s-input', null, {
-    type: 'text', role: 'combobox', 'aria-label': 'Search', 'aria-autocomplete': 'list',
-    'aria-expanded': 'false', 'aria-controls': id + 'l', autocomplete: 'off', spellcheck: 'false',
-    placeholder: 'Search the handbook'
-  });
-  var toggle = el('button', 'fb-s-toggle', 'Filters', { type: 'button', 'aria-expanded': 'false', 'aria-controls': id + 'f' });
-  var facetBox = el('div', 'fb-s-facets', null, { id: id + 'f' });
-  var status = el('p', 'fb-s-status', null, { role: 'status' });
-  var list = el('ul', 'fb-s-list', null, { id: id + 'l', role: 'listbox', 'aria-label': 'Results' });
-  add(host, add(el('div', 'fb-s-bar'), input, toggle), facetBox, status, list);
-
-  var activate = (i) => {
-    var items = list.children, it;
-    if (items[active]) items[active].setAttribute('aria-selected', 'false');
-    active = items.length ? (i + items.length) % items.length : -1;
-    if (!(it = items[active])) return input.removeAttribute('aria-activedescendant');
-    it.setAttribute('aria-selected', 'true');
-    input.setAttribute('aria-activedescendant', it.id);
-    it.scrollIntoView({ block: 'nearest' });
-  };
-  var render = (r) => {
-    list.textContent = '';
-    active = -1;
-    input.removeAttribute('aria-activedescendant');
-    r.results.forEach((x, i) => {
-      var a = add(el('a', null, null, { href: x.url, tabindex: '-1' }),
-        add(el('span', 'fb-s-head'), marked(el('span', 'fb-s-title'), x.title, r), x.kind && el('span', 'fb-s-kind', x.kind)),
-        (x.b || x.heading) && el('span', 'fb-s-path', [x.b, x.heading].filter(Boolean).join(' › ')),
-        x.snippet && marked(el('span', 'fb-s-snip'), x.snippet, r));
-      var li = add(el('li', 'fb-s-item', null, { id: id + 'o' + i, role: 'option', 'aria-selected': 'false' }), a);
-      li.onmousemove = () => active != i && activate(i);
-      list.appendChild(li);
-    });
-    input.setAttribute('aria-expanded', String(!!r.results.length));
-    var n = r.hits.length;
-    status.textContent = !input.value.trim() ? '' : (r.fix ? 'Showing results for “' + r.fix + '”. ' : '') +
-      (n ? n + (n > 1 ? ' results' : ' result') : 'No results');
-    if (!facetBox.hidden) counts(r);
-  };
-  // Facet chips with counts over all matching pages; loaded only when filters are shown.
-  var counts = (r) => {
-    var mine = seq;
-    Promise.all(FACETS.map(facet)).then((all) => {
-      if (mine != seq) return;
-      facetBox.textContent = '';
-      all.forEach((f, k) => {
-        var name = FACETS[k], on = filters[name];
-        var chips = f.v.map((v, j) => [v, r.hits.filter((e) => f.sets[j].has(e.doc)).length])
-          .filter((c) => c[1] || c[0] == on).sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).slice(0, page ? 40 : 8);
-        if (!chips.length) return;
-        var group = add(el('div', 'fb-s-group', null, { role: 'group', 'aria-label': name }), el('span', 'fb-s-gname', name));
-        chips.forEach((c) => {
-          var b = add(el('button', 'fb-s-chip', c[0].replace(/-/g, ' '), { type: 'button', 'aria-pressed': String(on == c[0]) }),
-            el('span', 'fb-s-count', c[1]));
-          b.onclick = () => {
-            filters[name] = on == c[0] ? null : c[0];
-            update(0);
-          };
-          group.appendChild(b);
-        });
-        facetBox.appendChild(group);
-      });
-    });
-  };
-  var update = (delay) => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      var mine = ++seq, q = input.value, o = { limit: page ? 50 : 10 };
-      FACETS.forEach((f) => { if (filters[f]) o[f] = filters[f]; });
-      if (page) {
-        var u = new URL(location.href);
-        u.searchParams.set('q', q);
-        history.replaceState(null, '', u);
-      }
-      if (!q.trim()) return render({ results: [], hits: [], stems: [] });
-      run(q, o).then((r) => mine == seq && render(last = r),
-        (err) => { if (mine == seq) status.textContent = 'Search is unavailable: ' + err.message; });
-    }, delay);
-  };
-  var showFilters = (open) => {
-    facetBox.hidden = !open;
-    toggle.setAttribute('aria-expanded', String(open));
-    if (open && last) counts(last);
-  };
-  toggle.onclick = () => showFilters(facetBox.hidden);
-  input.oninput = () => update(60);
-  input.onkeydown = (e) => {
-    var k = e.key, it;
-    if (k == 'ArrowDown' || k == 'ArrowUp') {
-      e.preventDefault();
-      activate(active + (k == 'ArrowDown' ? 1 : active < 0 ? 0 : -1));
-    } else if (k == 'Enter' && (it = list.children[Math.max(active, 0)])) {
-      e.preventDefault();
-      location.href = it.firstChild.href;
-    }
-  };
-  showFilters(page);
-  return { input: input, update: update };
-};
-
-var dialog, box;
-var open = () => {
-  style();
-  if (!dialog) {
-    dialog = el('dialog', 'fb-s-dialog', null, { 'aria-label': 'Search' });
-    box = panel(dialog, false);
-    var all = el('a', '', 'All results', { href: href('search/') });
-    all.onclick = () => { all.href = href('search/') + '?q=' + encodeURIComponent(box.input.value); };
-    add(dialog, add(el('p', 'fb-s-foot'), all, D.createTextNode(' · ↑↓ move · Enter opens · Esc closes')));
-    dialog.onclick = (e) => e.target == dialog && dialog.close();
-    (D.getElementById('fb-search') || D.body).appendChild(dialog);
-  }
-  if (!dialog.open) dialog.showModal();
-  box.input.focus();
-  box.input.select();
-};
+// ---- UI: search-ui.js, loaded when first needed ----
+var ui;
+var withUi = (f) => (ui || (ui = load(M.ui).then((make) => make({ run: run, href: href, fold: fold, facet: facet, FACETS: FACETS }))))
+  .then(f, (err) => console.error(err));
+var open = () => withUi((u) => u.open());
 FB.openSearch = open;
 
 var init = () => {
-  var btn = D.getElementById('fb-search-open'), mount = D.getElementById('fb-search-page');
-  if (btn) btn.addEventListener('click', open);
+  var mount = D.getElementById('fb-search-page');
+  // The header button, and any other element marked data-fb-search, opens the dialog.
+  D.addEventListener('click', (e) => {
+    if (e.target.closest && e.target.closest('#fb-search-open,[data-fb-search]')) {
+      e.preventDefault();
+      open();
+    }
+  });
   D.addEventListener('keydown', (e) => {
     var t = e.target, typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
     if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() == 'k' || (e.key == '/' && !e.ctrlKey && !e.metaKey && !e.altKey && !typing)) {
@@ -429,12 +304,6 @@ var init = () => {
       open();
     }
   });
-  if (mount) {
-    style();
-    var p = panel(mount, true);
-    p.input.value = new URLSearchParams(location.search).get('q') || '';
-    p.input.focus();
-    p.update(0);
-  }
+  if (mount) withUi((u) => u.page(mount));
 };
 D.readyState == 'loading' ? D.addEventListener('DOMContentLoaded', init) : init();

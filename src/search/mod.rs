@@ -1,0 +1,131 @@
+//! Client-side search: turns the site's pages into a sharded static index plus the script that
+//! queries it, with no server, no `fetch`, no WASM and no worker, so it works over HTTP and
+//! from `file://` alike.
+//!
+//! Pipeline: [`analyzer`] (fold, segment, stem) -> [`collect`] (one pass over every field,
+//! synonyms expanded) -> [`scoring`] (BM25F + title bonus, quantised, capped) -> [`emit`]
+//! (term shards, result fragments, lexicon, facets) -> [`loader`] (client scripts).
+//! The design and file formats are in `/work/notes/SEARCH.md`; the client is
+//! `themes/default/static/search.js` (engine) and `search-ui.js` + `search.css` (UI).
+//!
+//! This module does no I/O and imports nothing from the rest of the crate: it takes
+//! [`SearchDoc`]s and returns [`SearchFile`]s. Output is deterministic.
+
+mod analyzer;
+mod collect;
+mod emit;
+mod encode;
+mod loader;
+mod scoring;
+mod synonyms;
+
+#[cfg(test)]
+mod tests;
+
+pub use synonyms::DEFAULT_SYNONYMS;
+
+/// One page to index.
+#[derive(Debug, Clone, Default)]
+pub struct SearchDoc {
+    /// Site-relative URL, no leading slash, ending in `/` (`playbooks/cold-call/`).
+    pub url: String,
+    /// Page title.
+    pub title: String,
+    /// `playbook`, `framework`, `coaching`, `page` or `section`.
+    pub kind: String,
+    /// One or two sentences; shown as the snippet when the title matches.
+    pub summary: String,
+    /// `Playbooks › Prospecting`.
+    pub breadcrumb: String,
+    /// Tag slugs.
+    pub tags: Vec<String>,
+    /// Stage ids.
+    pub stages: Vec<String>,
+    /// Role ids.
+    pub roles: Vec<String>,
+    /// Persona ids.
+    pub personas: Vec<String>,
+    /// The page's search keywords (indexed like its summary).
+    pub keywords: Vec<String>,
+    /// Sections in page order; the first may have no heading (the intro).
+    pub sections: Vec<SearchSection>,
+}
+
+/// A part of a page under one `h2`/`h3` (or the intro before the first heading).
+#[derive(Debug, Clone, Default)]
+pub struct SearchSection {
+    /// The heading's `id` on the page, for deep links.
+    pub anchor: Option<String>,
+    /// The heading text.
+    pub heading: Option<String>,
+    /// Plain text of the section.
+    pub text: String,
+}
+
+/// Index settings from `site.toml`.
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    /// Site language (`en`, `de`, ...): picks the Snowball stemmer; unknown means no stemming.
+    pub language: String,
+    /// Groups of equivalent terms or phrases (`[["eb", "economic buyer"]]`).
+    pub synonyms: Vec<Vec<String>>,
+    /// Also use [`DEFAULT_SYNONYMS`] (sales acronyms).
+    pub default_synonyms: bool,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            language: "en".to_string(),
+            synonyms: Vec::new(),
+            default_synonyms: true,
+        }
+    }
+}
+
+/// One output file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchFile {
+    /// Output-relative path, e.g. `search/t-ab12cd34.js`.
+    pub path: String,
+    /// File contents.
+    pub bytes: Vec<u8>,
+}
+
+/// The built index.
+#[derive(Debug, Clone)]
+pub struct SearchIndex {
+    /// Every file to write, sorted by path (the entry script included).
+    pub files: Vec<SearchFile>,
+    /// Path of the entry script that pages load with `<script defer>`,
+    /// e.g. `search/fieldbook-search-<hash>.js`.
+    pub entry: String,
+}
+
+/// Builds the search index for `docs`. Same input, same bytes.
+pub fn build(docs: &[SearchDoc], opts: &SearchOptions) -> SearchIndex {
+    let mut analyzer = analyzer::Analyzer::new(&opts.language);
+    let synonyms =
+        synonyms::Synonyms::compile(&mut analyzer, &opts.synonyms, opts.default_synonyms);
+    let col = collect::collect(docs, &mut analyzer, &synonyms);
+    let postings = scoring::postings(&col, analyzer.stems.len());
+    let mut files = emit::Files::new();
+    let input = emit::Input {
+        docs,
+        analyzer: &analyzer,
+        col: &col,
+        postings: &postings,
+        language: &opts.language,
+    };
+    let ui = files.add("ui", &loader::ui());
+    let manifest = emit::emit(&input, &mut files, &ui);
+    let entry = loader::entry(&manifest);
+    let name = format!("fieldbook-search-{}", encode::short_hash(entry.as_bytes()));
+    files.push(&name, entry.into_bytes());
+    let mut files = files.files;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    SearchIndex {
+        files,
+        entry: format!("search/{name}.js"),
+    }
+}
