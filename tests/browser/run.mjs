@@ -81,7 +81,8 @@ for (const t of selected) {
   await ctx.close();
   for (const k of known) ctx.log("known issue (BROWSER_FINDINGS.md): " + k);
   const detail = [...ctx.logs.map(l => "# " + l)];
-  if (error) detail.push(error.stack ? error.stack.split("\n").filter(l => !/node_modules|node:internal/.test(l)).slice(0, 12).join("\n") : String(error));
+  if (error?.brief) detail.push(error.message);
+  else if (error) detail.push(error.stack ? error.stack.split("\n").filter(l => !/node_modules|node:internal/.test(l)).slice(0, 12).join("\n") : String(error));
   if (problems.length) detail.push(`${problems.length} problem(s) seen in the browser:`, ...problems.slice(0, 40).map(p => "- " + p), ...(problems.length > 40 ? [`- ... and ${problems.length - 40} more`] : []));
   report(!error && !problems.length, t.name, Date.now() - t0, detail);
 }

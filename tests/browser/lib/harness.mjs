@@ -60,7 +60,9 @@ export class TestContext {
     for (const k of known) this.log("known issue (BROWSER_FINDINGS.md): " + k);
     if (real.length) {
       const shown = real.slice(0, 60).join("\n") + (real.length > 60 ? `\n... and ${real.length - 60} more` : "");
-      throw new Error(`${real.length} ${what}(s):\n${shown}`);
+      const err = new Error(`${real.length} ${what}(s):\n${shown}`);
+      err.brief = true; // the list says it all: no stack trace
+      throw err;
     }
   }
   /** Problems seen by every monitor of this test (and clears them). */

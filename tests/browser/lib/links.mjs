@@ -44,6 +44,7 @@ export class LinkChecker {
     this.pageIds = new Map();   // file (relative to dir) -> Set of ids from the live DOM
     this.links = [];            // {from, tag, href, abs, text}
     this.fileCache = new Map();
+    this.idsByUrl = new Map();  // page URL as loaded (no #) -> Set of ids: same-page links use it
     this.stats = { links: 0, internal: 0, external: 0, fragments: 0, targets: new Set() };
   }
   /** Relative file in the build for an internal URL, or {external} / {error}. */
@@ -80,6 +81,7 @@ export class LinkChecker {
     const problems = [];
     const r = this.resolve(url);
     if (r.rel) this.pageIds.set(r.rel, new Set(info.ids));
+    this.idsByUrl.set(url.split("#")[0], new Set(info.ids));
     for (const id of new Set(info.dupIds)) problems.push(`duplicate id "${id}" on ${url}`);
     for (const l of info.links) this.links.push({ from: url, ...l });
     return problems;
@@ -89,9 +91,17 @@ export class LinkChecker {
     for (const l of this.links) {
       this.stats.links++;
       if (l.href === "" || l.href === "#") { problems.push(`empty link ${JSON.stringify(l.href)} ("${l.text}") on ${l.from}`); continue; }
+      const what = `${l.tag} href="${l.href}"${l.text ? ` ("${l.text}")` : ""} on ${l.from}`;
+      const [absPage, frag] = l.abs.split("#");
+      if (frag !== undefined && absPage === l.from.split("#")[0] && this.idsByUrl.has(absPage)) {
+        // A link within the page itself (e.g. the skip link on a 404 page served for any URL).
+        this.stats.internal++; this.stats.fragments++;
+        let id; try { id = decodeURIComponent(frag); } catch { id = frag; }
+        if (frag && !this.idsByUrl.get(absPage).has(id)) problems.push(`broken anchor: ${what}: no id "${id}" on the page`);
+        continue;
+      }
       const r = this.resolve(l.abs);
       if (r.external) { this.stats.external++; continue; }
-      const what = `${l.tag} href="${l.href}"${l.text ? ` ("${l.text}")` : ""} on ${l.from}`;
       if (r.error) { problems.push(`broken link: ${what}: ${r.error}`); continue; }
       this.stats.internal++;
       if (!this.isFile(r.rel)) { problems.push(`broken link: ${what}: no file ${r.rel} in the build`); continue; }
