@@ -57,7 +57,8 @@ pub fn lints(site: &Site) -> Vec<Diagnostic> {
                 .at(source, 0, 0)
                 .with_help("link to it from a related page or list it in `related:` so readers can find it"));
         }
-        if page.summary.is_empty() && page.has_front_matter {
+        // Kinds other than `page` require a summary, which is already an error.
+        if page.summary.is_empty() && page.has_front_matter && matches!(page.kind, crate::model::PageKind::Page) {
             out.push(page.at_key(Diagnostic::warning("missing-summary", "page has no `summary`"), "title", None)
                 .with_help("add a one-sentence `summary:`; it is the search snippet and the card text"));
         }
