@@ -1,9 +1,9 @@
 //! The authoring workflow: `check` in every format with exact output, its exit codes and
-//! lints, and the README's table of diagnostic codes.
+//! lints, the README's table of diagnostic codes, `init` and `new`.
 
 use std::path::Path;
 
-use crate::support::{self, SiteTest, SITE};
+use crate::support::{self, SiteTest, SITE, TODAY};
 
 /// One file with an error and three warnings, one clean file linked from it.
 const PROBLEMS: &str = r#"//- site.toml
@@ -239,4 +239,231 @@ fn every_diagnostic_code_is_documented_in_the_readme() {
         missing.is_empty(),
         "codes missing from the README's table: {missing:?}"
     );
+}
+
+#[test]
+fn init_builds_with_zero_warnings_on_the_real_clock() {
+    let site = SiteTest::inline("");
+    site.run_unpinned(&["init", "hb"]).expect_code(0).expect_stderr(
+        "created a new handbook in hb: 11 files\nnext: edit site.toml, then `fieldbook --root hb build` and open public/index.html\n",
+    );
+    for file in [
+        "site.toml",
+        "README.md",
+        "content/playbooks/discovery-call.md",
+        "content/frameworks/bant.md",
+        "content/coaching/call-review.md",
+        "content/how-we-sell.md",
+    ] {
+        assert!(site.path().join("hb").join(file).is_file(), "{file}");
+    }
+    let build = site.run_unpinned(&["--root", "hb", "build"]).expect_code(0);
+    assert!(
+        build
+            .stderr()
+            .starts_with("built hb/public: 4 pages, 4 sections, 0 warnings, 0 errors in "),
+        "{}",
+        build.stderr()
+    );
+    site.run_unpinned(&["--root", "hb", "check", "--deny-warnings"])
+        .expect_code(0)
+        .expect_stderr("checked: 0 warnings, 0 errors\n");
+    let playbook = site.read("hb/public/playbooks/discovery-call/index.html");
+    assert!(playbook.contains("Run a discovery call"));
+}
+
+#[test]
+fn init_into_the_current_folder() {
+    let site = SiteTest::inline("//- notes.txt\nkept\n");
+    site.run(&["init"]).expect_code(0);
+    assert_eq!(site.read("notes.txt"), "kept\n");
+    assert!(site
+        .read("content/how-we-sell.md")
+        .contains(&format!("reviewed: {TODAY}\n")));
+    site.run(&["build"])
+        .expect_code(0)
+        .expect_stderr_contains(" 0 warnings, 0 errors");
+}
+
+#[test]
+fn init_refuses_to_overwrite_and_writes_nothing() {
+    let site = SiteTest::inline("//- hb/site.toml\n# mine\n//- hb/content/how-we-sell.md\nmine\n");
+    site.run(&["init", "hb"])
+        .expect_code(2)
+        .expect_stderr("error: refusing to overwrite `site.toml`, `content/how-we-sell.md` in `hb`; nothing was written\n");
+    assert_eq!(site.read("hb/site.toml"), "# mine\n");
+    let files: Vec<String> = support::walk(&site.path().join("hb"))
+        .iter()
+        .map(|p| p.strip_prefix(site.path()).unwrap().display().to_string())
+        .collect();
+    assert_eq!(files, ["hb/content/how-we-sell.md", "hb/site.toml"]);
+}
+
+/// An `init`ed handbook to run `new` in.
+fn handbook() -> SiteTest {
+    let site = SiteTest::inline("");
+    site.run(&["init"]).expect_code(0);
+    site
+}
+
+#[test]
+fn new_of_each_kind_then_check_is_clean() {
+    let site = handbook();
+    let cases = [
+        (
+            "playbook",
+            "Handle a pricing objection",
+            "content/playbooks/handle-a-pricing-objection.md",
+            "content/playbooks/_index.md",
+        ),
+        (
+            "framework",
+            "MEDDPICC",
+            "content/frameworks/meddpicc.md",
+            "content/frameworks/_index.md",
+        ),
+        (
+            "coaching",
+            "Coach the first call",
+            "content/coaching/coach-the-first-call.md",
+            "content/coaching/_index.md",
+        ),
+        (
+            "page",
+            "Our ideal customer: who buys & why",
+            "content/our-ideal-customer-who-buys-why.md",
+            "content/_index.md",
+        ),
+    ];
+    for (kind, title, file, index) in cases {
+        site.run(&["new", kind, title]).expect_code(0).expect_stderr(&format!(
+            "created {file}\nlisted it in {index}\nnext: fill in the fields marked in its front matter, then run `fieldbook check`\n"
+        ));
+        assert!(
+            site.read(index).ends_with(&format!(
+                "]({}.md)\n",
+                file.rsplit('/').next().unwrap().trim_end_matches(".md")
+            )),
+            "{index}"
+        );
+        site.run(&["check", "--deny-warnings"])
+            .expect_code(0)
+            .expect_stderr("checked: 0 warnings, 0 errors\n");
+    }
+    // And the site builds with the new pages, headings included.
+    site.run(&["build"])
+        .expect_code(0)
+        .expect_stderr_contains(" 0 warnings, 0 errors");
+    let play = site.read("public/playbooks/handle-a-pricing-objection/index.html");
+    for heading in ["Steps", "Talk track", "Objections"] {
+        assert!(
+            play.contains(&format!(">{heading}<a class=\"heading-anchor\"")),
+            "{heading}"
+        );
+    }
+    assert!(
+        !play.contains("Numbered actions"),
+        "hints are HTML comments, not shown"
+    );
+}
+
+#[test]
+fn new_playbook_file() {
+    let site = handbook();
+    site.run(&["new", "playbook", "Win back a \"lost\" deal"])
+        .expect_code(0);
+    support::check_snapshot(
+        "new/playbook.md",
+        &site.read("content/playbooks/win-back-a-lost-deal.md"),
+    );
+}
+
+#[test]
+fn new_framework_and_coaching_files() {
+    let site = handbook();
+    site.run(&["new", "framework", "Pain chain"]).expect_code(0);
+    support::check_snapshot(
+        "new/framework.md",
+        &site.read("content/frameworks/pain-chain.md"),
+    );
+    site.run(&["new", "coaching", "Deal reviews"])
+        .expect_code(0);
+    support::check_snapshot(
+        "new/coaching.md",
+        &site.read("content/coaching/deal-reviews.md"),
+    );
+}
+
+#[test]
+fn new_uses_lint_headings_and_section() {
+    let site = SiteTest::inline(
+        "//- site.toml\nteams = [{ id = \"revops\", name = \"RevOps\" }]\n[site]\ntitle = \"T\"\n[lint.headings]\npage = [\"Why\", \"How\"]\n//- content/managers/_index.md\n---\ntitle: Managers\n---\n\nIntro text.\n",
+    );
+    site.run(&["new", "page", "Forecast calls", "--section", "managers/"])
+        .expect_code(0);
+    let text = site.read("content/managers/forecast-calls.md");
+    assert!(
+        text.contains("\nowner: revops\n")
+            && text.contains("\n## Why\n")
+            && text.contains("\n## How\n"),
+        "{text}"
+    );
+    assert_eq!(
+        site.read("content/managers/_index.md"),
+        "---\ntitle: Managers\n---\n\nIntro text.\n\n- [Forecast calls](forecast-calls.md)\n"
+    );
+    site.run(&["check", "--deny-warnings"]).expect_code(0);
+}
+
+#[test]
+fn new_without_an_index_page_says_nothing_links_to_it() {
+    let site = SiteTest::inline(
+        "//- site.toml\nteams = [{ id = \"revops\", name = \"RevOps\" }]\n[site]\ntitle = \"T\"\n",
+    );
+    site.run(&["new", "page", "Glossary", "--section", "reference"])
+        .expect_code(0)
+        .expect_stderr(concat!(
+            "created content/reference/glossary.md\n",
+            "note: no page links to it yet; link to it from a related page so readers find it\n",
+            "next: fill in the fields marked in its front matter, then run `fieldbook check`\n",
+        ));
+    site.run(&["check"]).expect_code(0);
+}
+
+#[test]
+fn new_refuses_to_overwrite() {
+    let site = handbook();
+    site.run(&["new", "playbook", "Cold call"]).expect_code(0);
+    site.write("content/playbooks/cold-call.md", "mine\n");
+    let index = site.read("content/playbooks/_index.md");
+    site.run(&["new", "playbook", "Cold call"])
+        .expect_code(2)
+        .expect_stderr("error: refusing to overwrite `content/playbooks/cold-call.md` in `.`; nothing was written\n");
+    assert_eq!(site.read("content/playbooks/cold-call.md"), "mine\n");
+    assert_eq!(
+        site.read("content/playbooks/_index.md"),
+        index,
+        "listed once only"
+    );
+}
+
+#[test]
+fn new_usage_errors() {
+    let site = handbook();
+    site.run(&["new", "playbok", "X"])
+        .expect_code(2)
+        .expect_stderr("error: unknown kind `playbok`; did you mean `playbook`? (kinds are playbook, framework, coaching, page)\n");
+    site.run(&["new", "page", "X", "--section", "stages"])
+        .expect_code(2)
+        .expect_stderr("error: `stages/` is reserved for stage pages; choose another section\n");
+    site.run(&["new", "page", "X", "--section", "../outside"])
+        .expect_code(2)
+        .expect_stderr_contains("must be a folder below the content folder");
+    site.run(&["new", "page", "???"])
+        .expect_code(2)
+        .expect_stderr_contains("cannot make a file name from the title");
+    SiteTest::inline("")
+        .run(&["new", "page", "X"])
+        .expect_code(2)
+        .expect_stderr_contains("is this a fieldbook site?");
 }
