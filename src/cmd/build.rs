@@ -7,13 +7,15 @@ use std::time::Instant;
 use super::pipeline::{self, Options};
 use super::Ui;
 use crate::config::Overrides;
+use crate::model::history::Status as HistoryStatus;
 
 /// Runs `build`.
 pub fn run(ui: &Ui, root: &Path, output: Option<PathBuf>, drafts: bool, base_url: Option<String>) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let options = Options { root: root.to_path_buf(), drafts, overrides: Overrides { base_url } };
+    let options = Options { root: root.to_path_buf(), drafts, overrides: Overrides { base_url }, git_history: true };
     let outcome = pipeline::run(&options)?;
     ui.print_diagnostics(&outcome.diagnostics);
+    history_note(ui, outcome.history);
     let out_dir = match output {
         Some(dir) if dir.is_absolute() => dir,
         Some(dir) => std::env::current_dir()?.join(dir),
@@ -40,6 +42,20 @@ pub fn run(ui: &Ui, root: &Path, output: Option<PathBuf>, drafts: bool, base_url
     }
     ui.status(&line);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Says once why pages show no (or only some) change history. A note, not a warning: a
+/// shallow clone (the default of many CI systems) is always mentioned, because the site then
+/// shows less than it could; a folder outside Git only with `--verbose`, because plenty of
+/// handbooks are built that way on purpose.
+fn history_note(ui: &Ui, status: HistoryStatus) {
+    let note = match status {
+        HistoryStatus::Shallow => "note: shallow Git clone; pages show changes only from the fetched commits (`git fetch --unshallow` for all)",
+        HistoryStatus::NotARepo if ui.verbose => "note: not a Git work tree; pages show no change history",
+        HistoryStatus::NoGit if ui.verbose => "note: git could not be run; pages show no change history",
+        _ => return,
+    };
+    ui.status(note);
 }
 
 fn print_timings(ui: &Ui, timings: &[(&'static str, f64)]) {

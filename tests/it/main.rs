@@ -3,5 +3,6 @@
 mod bad_input;
 mod build;
 mod cli;
+mod git;
 mod support;
 mod workflow;
