@@ -174,6 +174,8 @@ pub struct RoutesConfig {
     pub personas: String,
     pub tags: String,
     pub search: String,
+    /// The "What's new" page: recent changes from Git and recent reviews.
+    pub whats_new: String,
     pub assets: String,
 }
 
@@ -189,6 +191,7 @@ impl Default for RoutesConfig {
             personas: "personas".into(),
             tags: "tags".into(),
             search: "search".into(),
+            whats_new: "whats-new".into(),
             assets: "static".into(),
         }
     }
@@ -196,7 +199,7 @@ impl Default for RoutesConfig {
 
 impl RoutesConfig {
     /// Every reserved folder with the name of its generated pages.
-    pub fn reserved(&self) -> [(&str, &'static str); 10] {
+    pub fn reserved(&self) -> [(&str, &'static str); 11] {
         [
             (&self.stages, "stage pages"),
             (&self.process, "the process map"),
@@ -207,6 +210,7 @@ impl RoutesConfig {
             (&self.personas, "persona pages"),
             (&self.tags, "tag pages"),
             (&self.search, "the search page and index"),
+            (&self.whats_new, "the \"What's new\" page"),
             (&self.assets, "theme assets"),
         ]
     }

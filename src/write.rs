@@ -5,6 +5,7 @@
 //! two folders in one step. A manifest of content hashes in the buffer lets a build skip
 //! every file that did not change, so the no-change rebuild writes almost nothing. The live
 //! output is never written to, so a failed or killed build leaves it exactly as it was.
+//! Also creates the source files of `init` and `new`, never overwriting one.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write as _;
@@ -241,6 +242,60 @@ pub fn to_memory(root: &Path, files: Vec<OutputFile>) -> anyhow::Result<BTreeMap
         site.insert(file.path, bytes);
     }
     Ok(site)
+}
+
+/// Creates `files` (paths relative to `dir`, `/`-separated) and their folders. If any of them
+/// exists, nothing is written and the error names every one that does.
+pub fn create_new(dir: &Path, files: &[(String, String)]) -> anyhow::Result<()> {
+    for (rel, _) in files {
+        if !is_safe_path(rel) {
+            bail!("refusing to write `{rel}` outside `{}`", dir.display());
+        }
+    }
+    let existing: Vec<String> = files.iter().filter(|(rel, _)| crate::load::walk::join(dir, rel).exists()).map(|(rel, _)| format!("`{rel}`")).collect();
+    if !existing.is_empty() {
+        bail!("refusing to overwrite {} in `{}`; nothing was written", existing.join(", "), dir.display());
+    }
+    let mut created: Vec<PathBuf> = Vec::new();
+    for (rel, text) in files {
+        let path = crate::load::walk::join(dir, rel);
+        if let Err(err) = create_one(&path, text) {
+            for path in &created {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(err);
+        }
+        created.push(path);
+    }
+    Ok(())
+}
+
+fn create_one(path: &Path, text: &str) -> anyhow::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create `{}`", parent.display()))?;
+    }
+    // `create_new` fails if the file appeared since the check: never overwrite.
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path).with_context(|| format!("cannot create `{}`", path.display()))?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).with_context(|| format!("cannot write `{}`", path.display()))
+}
+
+/// Adds `item` as the last line of the Markdown file at `path`: right after a list that ends
+/// the file, else after a blank line.
+pub fn append_list_item(path: &Path, item: &str) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let is_list = ["- ", "* ", "+ "].iter().any(|m| last.trim_start().starts_with(m));
+    let mut addition = String::new();
+    if !text.is_empty() && !text.ends_with('\n') {
+        addition.push('\n');
+    }
+    if !text.trim().is_empty() && !is_list && !text.ends_with("\n\n") {
+        addition.push('\n');
+    }
+    addition.push_str(item);
+    addition.push('\n');
+    let mut file = std::fs::OpenOptions::new().append(true).open(path).with_context(|| format!("cannot open `{}`", path.display()))?;
+    std::io::Write::write_all(&mut file, addition.as_bytes()).with_context(|| format!("cannot write `{}`", path.display()))
 }
 
 #[cfg(test)]

@@ -8,11 +8,12 @@ use super::pipeline::{self, Options};
 use super::Ui;
 use crate::config::Overrides;
 use crate::write::DiskSink;
+use crate::model::history::Status as HistoryStatus;
 
 /// Runs `build`.
 pub fn run(ui: &Ui, root: &Path, output: Option<PathBuf>, drafts: bool, base_url: Option<String>) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let options = Options { root: root.to_path_buf(), drafts, overrides: Overrides { base_url } };
+    let options = Options { root: root.to_path_buf(), drafts, overrides: Overrides { base_url }, git_history: true };
     let out_dir = match output {
         Some(dir) if dir.is_absolute() => Some(dir),
         Some(dir) => Some(std::env::current_dir()?.join(dir)),
@@ -27,6 +28,7 @@ pub fn run(ui: &Ui, root: &Path, output: Option<PathBuf>, drafts: bool, base_url
         None => (pipeline::run(&options)?, None),
     };
     ui.print_diagnostics(&outcome.diagnostics);
+    history_note(ui, outcome.history);
     let (errors, warnings) = (outcome.errors(), outcome.warnings());
     if let (0, Some(sink)) = (errors, sink) {
         let swap_start = Instant::now();
@@ -49,6 +51,20 @@ pub fn run(ui: &Ui, root: &Path, output: Option<PathBuf>, drafts: bool, base_url
     }
     ui.status(&line);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Says once why pages show no (or only some) change history. A note, not a warning: a
+/// shallow clone (the default of many CI systems) is always mentioned, because the site then
+/// shows less than it could; a folder outside Git only with `--verbose`, because plenty of
+/// handbooks are built that way on purpose.
+fn history_note(ui: &Ui, status: HistoryStatus) {
+    let note = match status {
+        HistoryStatus::Shallow => "note: shallow Git clone; pages show changes only from the fetched commits (`git fetch --unshallow` for all)",
+        HistoryStatus::NotARepo if ui.verbose => "note: not a Git work tree; pages show no change history",
+        HistoryStatus::NoGit if ui.verbose => "note: git could not be run; pages show no change history",
+        _ => return,
+    };
+    ui.status(note);
 }
 
 fn print_timings(ui: &Ui, timings: &[(&'static str, f64, u64)]) {

@@ -2,7 +2,6 @@
 //! annotation format. Shares the pipeline with `build`, so the two cannot disagree; writes
 //! nothing.
 
-use std::collections::HashSet;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -21,7 +20,7 @@ pub fn run(ui: &Ui, root: &Path, format: Format, deny_warnings: bool, changed_si
         diagnostics.extend(lints(site));
     }
     if let Some(rev) = changed_since {
-        let changed = changed_files(root, &rev)?;
+        let changed = crate::load::git::changed_since(root, &rev)?;
         diagnostics.retain(|d| d.severity == Severity::Error || d.file.as_ref().is_some_and(|f| changed.contains(&display_path(f))));
     }
     let sink = crate::diag::Diagnostics::default();
@@ -57,30 +56,13 @@ pub fn lints(site: &Site) -> Vec<Diagnostic> {
                 .at(source, 0, 0)
                 .with_help("link to it from a related page or list it in `related:` so readers can find it"));
         }
-        if page.summary.is_empty() && page.has_front_matter {
+        // Kinds other than `page` require a summary, which is already an error.
+        if page.summary.is_empty() && page.has_front_matter && matches!(page.kind, crate::model::PageKind::Page) {
             out.push(page.at_key(Diagnostic::warning("missing-summary", "page has no `summary`"), "title", None)
                 .with_help("add a one-sentence `summary:`; it is the search snippet and the card text"));
         }
     }
     out
-}
-
-fn changed_files(root: &Path, rev: &str) -> anyhow::Result<HashSet<String>> {
-    let output = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["diff", "--name-only", "--relative", rev, "--"])
-        .output()
-        .map_err(|e| anyhow::anyhow!("cannot run git: {e}"))?;
-    if !output.status.success() {
-        anyhow::bail!("git diff {rev} failed: {}", String::from_utf8_lossy(&output.stderr).trim());
-    }
-    let mut files: HashSet<String> = String::from_utf8_lossy(&output.stdout).lines().map(str::to_string).collect();
-    let untracked = std::process::Command::new("git").arg("-C").arg(root).args(["ls-files", "--others", "--exclude-standard"]).output();
-    if let Ok(untracked) = untracked {
-        files.extend(String::from_utf8_lossy(&untracked.stdout).lines().map(str::to_string));
-    }
-    Ok(files)
 }
 
 fn to_json(diagnostics: &[Diagnostic]) -> String {

@@ -12,6 +12,7 @@ use crate::diag::{did_you_mean, Diagnostic, Severity};
 use crate::load::{self, LoadError};
 use crate::markdown::{self, links::Resolver, PageRef, RenderOptions};
 use crate::model::page::{self, Page, PageKind};
+use crate::model::history::{History, Status as HistoryStatus};
 use crate::model::{tree, Date, Site};
 use crate::render::{self, OutputFile};
 
@@ -26,6 +27,8 @@ pub struct Options {
     pub drafts: bool,
     /// Overrides of site.toml.
     pub overrides: Overrides,
+    /// Read the Git history (last changed, "What's new"). `check` does not need it.
+    pub git_history: bool,
 }
 
 /// The result of running the pipeline.
@@ -40,6 +43,8 @@ pub struct Outcome {
     pub output_dir: PathBuf,
     /// (stage, seconds, peak resident MB so far) for `--verbose`.
     pub timings: Vec<(&'static str, f64, u64)>,
+    /// Whether Git history was read, or why not.
+    pub history: HistoryStatus,
 }
 
 impl Outcome {
@@ -91,7 +96,7 @@ pub fn run_into(options: &Options, sink: &dyn render::Sink) -> anyhow::Result<Ou
     let input = match load::site(&options.root, &options.overrides) {
         Ok(input) => input,
         Err(LoadError::Config(diagnostics)) => {
-            return Ok(Outcome { diagnostics: sorted(diagnostics), files: Vec::new(), site: None, output_dir: PathBuf::from("public"), timings: clock.timings })
+            return Ok(Outcome { diagnostics: sorted(diagnostics), files: Vec::new(), site: None, output_dir: PathBuf::from("public"), timings: clock.timings, history: HistoryStatus::NotRead })
         }
         Err(LoadError::Io(err)) => return Err(err),
     };
@@ -100,6 +105,12 @@ pub fn run_into(options: &Options, sink: &dyn render::Sink) -> anyhow::Result<Ou
     let config = input.config;
     let output_dir = PathBuf::from(&config.site.output_dir);
     let content_prefix = PathBuf::from(&config.site.content_dir);
+    // git runs in its own process while the pages are parsed and rendered, so the history
+    // costs almost nothing on a machine with a spare core.
+    let history = options.git_history.then(|| {
+        let (root, content_dir) = (options.root.clone(), config.site.content_dir.clone());
+        std::thread::spawn(move || load::git::history(&root, &content_dir))
+    });
 
     let built: Vec<(Page, Vec<Diagnostic>)> = input
         .pages
@@ -167,8 +178,12 @@ pub fn run_into(options: &Options, sink: &dyn render::Sink) -> anyhow::Result<Ou
         }
     }
     check_anchors(&pages, &anchor_uses, render_options.broken_links_warn, &mut diagnostics);
-    let site = tree::finish(pages, config, today, inbound, &mut diagnostics);
+    let mut site = tree::finish(pages, config, today, inbound, &mut diagnostics);
     clock.lap("links");
+    if let Some(history) = history {
+        site.history = history.join().unwrap_or_else(|_| History { status: HistoryStatus::NoGit, ..History::default() });
+        clock.lap("git history");
+    }
 
     let mut templates = match Templates::load(input.templates) {
         Ok(t) => Some(t),
@@ -187,7 +202,8 @@ pub fn run_into(options: &Options, sink: &dyn render::Sink) -> anyhow::Result<Ou
             clock.lap("render");
         }
     }
-    Ok(Outcome { diagnostics: sorted(diagnostics), files: Vec::new(), site: Some(site), output_dir, timings: clock.timings })
+    let history = site.history.status;
+    Ok(Outcome { diagnostics: sorted(diagnostics), files: Vec::new(), site: Some(site), output_dir, timings: clock.timings, history })
 }
 
 fn sorted(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
@@ -199,7 +215,7 @@ fn sorted(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// URLs of generated pages, valid as link targets in content.
 fn generated_urls(config: &crate::config::Config) -> HashSet<String> {
     let r = &config.routes;
-    let mut urls: HashSet<String> = [&r.stages, &r.process, &r.health, &r.print, &r.owners, &r.roles, &r.personas, &r.tags, &r.search]
+    let mut urls: HashSet<String> = [&r.stages, &r.process, &r.health, &r.print, &r.owners, &r.roles, &r.personas, &r.tags, &r.search, &r.whats_new]
         .iter()
         .map(|f| format!("{f}/"))
         .collect();

@@ -3,6 +3,7 @@
 //! Markdown or front matter beyond decoding text.
 
 pub mod front_matter;
+pub mod git;
 pub mod walk;
 
 use std::path::{Path, PathBuf};

@@ -3,6 +3,7 @@
 
 pub mod date;
 pub mod freshness;
+pub mod history;
 pub mod page;
 pub mod slug;
 pub mod tree;
@@ -59,6 +60,8 @@ pub struct Site {
     pub frameworks: BTreeMap<String, usize>,
     /// Number of pages that link to each page (body links and `related`).
     pub inbound: Vec<usize>,
+    /// Who changed which file when, from Git (empty without it).
+    pub history: history::History,
 }
 
 impl Site {
@@ -70,6 +73,12 @@ impl Site {
     /// Pages that list `id` in the given taxonomy.
     pub fn pages_with<'a>(&'a self, field: fn(&Page) -> &[String], id: &'a str) -> impl Iterator<Item = usize> + 'a {
         self.reading_order.iter().copied().filter(move |&i| field(&self.pages[i]).iter().any(|x| x == id))
+    }
+
+    /// The commit that last changed a page's file, when Git knows it.
+    pub fn last_change(&self, page: &Page) -> Option<&history::Commit> {
+        let source = page.source.as_ref()?;
+        self.history.last_change(&crate::diag::display_path(&source.path))
     }
 
     /// Name of a team or person id.

@@ -90,7 +90,7 @@ fn check_urls(pages: &[Page], config: &Config, out: &mut Vec<Diagnostic>) {
 
 fn route_key(config: &Config, folder: &str) -> &'static str {
     let r = &config.routes;
-    [(&r.stages, "stages"), (&r.process, "process"), (&r.health, "health"), (&r.print, "print"), (&r.owners, "owners"), (&r.roles, "roles"), (&r.personas, "personas"), (&r.tags, "tags"), (&r.search, "search"), (&r.assets, "assets")]
+    [(&r.stages, "stages"), (&r.process, "process"), (&r.health, "health"), (&r.print, "print"), (&r.owners, "owners"), (&r.roles, "roles"), (&r.personas, "personas"), (&r.tags, "tags"), (&r.search, "search"), (&r.whats_new, "whats_new"), (&r.assets, "assets")]
         .into_iter()
         .find(|(f, _)| f.as_str() == folder)
         .map_or("process", |(_, k)| k)
@@ -155,7 +155,7 @@ pub fn finish(pages: Vec<Page>, config: Config, today: Date, inbound: Vec<usize>
             }
         }
     }
-    let site = Site { config, pages, reading_order, tags, today, by_path, frameworks, inbound };
+    let site = Site { config, pages, reading_order, tags, today, by_path, frameworks, inbound, history: Default::default() };
     check_references(&site, out);
     check_freshness(&site, out);
     check_headings(&site, out);

@@ -39,7 +39,7 @@ pub fn shared(site: &Site, search_script: &str, assets: &Value) -> Shared {
             "health": format!("{}/", routes.health), "print": format!("{}/", routes.print),
             "owners": format!("{}/", routes.owners), "roles": format!("{}/", routes.roles),
             "personas": format!("{}/", routes.personas), "tags": format!("{}/", routes.tags),
-            "search": format!("{}/", routes.search),
+            "search": format!("{}/", routes.search), "whats_new": format!("{}/", routes.whats_new),
         },
         "extra": toml_to_json(&config.extra),
     });
@@ -103,6 +103,15 @@ pub fn freshness_value(f: &Freshness, page: &Page) -> Value {
         "days": f.days_left,
         "expects_review": freshness::expects_review(page),
     })
+}
+
+/// The last change of a page's file from Git, `null` without history. Never the review date:
+/// `reviewed` is what an owner confirmed, this is what Git saw.
+pub fn git_value(commit: Option<&crate::model::history::Commit>) -> Value {
+    match commit {
+        Some(c) => json!({"date": c.date, "author": c.author, "commit": c.hash}),
+        None => Value::Null,
+    }
 }
 
 /// A page as a card in lists.
@@ -254,6 +263,7 @@ pub fn page_value(site: &Site, index: usize, html: String, prev: Option<usize>, 
         "related": related,
         "replaced_by": page.replaced_by.as_deref().map(|r| page_link(site, r)),
         "edit_url": edit_url,
+        "git": git_value(site.last_change(page)),
         "extra": page.extra,
         "playbook": Value::Null,
         "framework": Value::Null,

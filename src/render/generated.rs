@@ -1,5 +1,6 @@
 //! Pages made from the model rather than from a file: stages, the process map, roles,
-//! personas, tags, owners, health, print, search, 404, alias redirects, sitemap and feed.
+//! personas, tags, owners, health, print, search, "What's new", 404, alias redirects, sitemap
+//! and feed.
 
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
@@ -11,7 +12,8 @@ use crate::diag::Diagnostic;
 use crate::markdown::{escape_attr, escape_text};
 use crate::model::freshness::{self, State};
 use crate::model::page::PageKind;
-use crate::model::{Date, Site};
+use crate::model::history::rfc3339_utc;
+use crate::model::Site;
 use crate::templates::Templates;
 
 struct Out<'a> {
@@ -81,6 +83,7 @@ pub fn all(site: &Site, templates: &Templates, shared: &Shared, sink: &dyn super
     print(&mut out);
     let routes = &site.config.routes;
     out.page("search.html", &format!("{}/", routes.search), Map::new());
+    whats_new(&mut out);
     not_found(&mut out);
     aliases(&mut out);
     out.render_all();
@@ -307,6 +310,45 @@ fn print(out: &mut Out<'_>) {
     }
 }
 
+/// Commits listed on the "What's new" page.
+const WHATS_NEW_COMMITS: usize = 50;
+
+/// Recent changes from Git, commit by commit with the pages each touched, and the pages
+/// reviewed most recently (which is all the page shows without Git).
+fn whats_new(out: &mut Out<'_>) {
+    let site = out.site;
+    let history = &site.history;
+    let by_path: std::collections::HashMap<String, usize> =
+        site.pages.iter().enumerate().filter_map(|(i, p)| p.source.as_ref().map(|s| (crate::diag::display_path(&s.path), i))).collect();
+    let mut changes = Vec::new();
+    for recent in &history.recent {
+        let pages: Vec<Value> = recent
+            .files
+            .iter()
+            .filter_map(|(path, kind)| {
+                let mut card = out.card(*by_path.get(path)?);
+                card["change"] = json!(kind.key());
+                Some(card)
+            })
+            .collect();
+        if pages.is_empty() {
+            continue;
+        }
+        let commit = &history.commits[recent.commit];
+        changes.push(json!({"commit": commit.hash, "date": commit.date, "author": commit.author, "subject": commit.subject, "pages": pages}));
+        if changes.len() == WHATS_NEW_COMMITS {
+            break;
+        }
+    }
+    let status = match history.status {
+        crate::model::history::Status::Complete => "complete",
+        crate::model::history::Status::Shallow => "shallow",
+        _ => "none",
+    };
+    let value = json!({"changes": changes, "reviewed": recent(site, 20), "history": status});
+    out.page("whats_new.html", &format!("{}/", site.config.routes.whats_new), map(vec![("whats_new", value)]));
+}
+
 fn not_found(out: &mut Out<'_>) {
     if !out.templates.has("404.html") {
         return;
@@ -398,26 +440,39 @@ fn sitemap(site: &Site) -> String {
     xml
 }
 
+/// Atom feed of the pages reviewed or changed most recently: each page once, dated by the
+/// later of its `reviewed` date and its last commit.
 fn feed(site: &Site) -> String {
-    let mut reviewed: Vec<usize> = site.reading_order.iter().copied().filter(|&i| site.pages[i].reviewed.is_some()).collect();
-    reviewed.sort_by(|&a, &b| site.pages[b].reviewed.cmp(&site.pages[a].reviewed).then(site.pages[a].url.cmp(&site.pages[b].url)));
-    reviewed.truncate(50);
-    let updated = reviewed.first().and_then(|&i| site.pages[i].reviewed).unwrap_or(Date(0));
+    let mut entries: Vec<(i64, usize)> = site
+        .reading_order
+        .iter()
+        .filter_map(|&i| {
+            let page = &site.pages[i];
+            let reviewed = page.reviewed.map(|d| d.0 * 86_400);
+            let changed = site.last_change(page).map(|c| c.timestamp);
+            Some((reviewed.max(changed)?, i))
+        })
+        .collect();
+    entries.sort_by(|a, b| b.0.cmp(&a.0).then(site.pages[a.1].url.cmp(&site.pages[b.1].url)));
+    entries.truncate(50);
+    let updated = entries.first().map_or(0, |e| e.0);
     let mut xml = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{}</title>\n  <id>{}</id>\n  <link href=\"{}\"/>\n  <updated>{}T00:00:00Z</updated>\n",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{}</title>\n  <id>{}</id>\n  <link href=\"{}\"/>\n  <updated>{}</updated>\n",
         escape_text(&site.config.site.title),
         escape_text(&absolute(site, "")),
         escape_attr(&absolute(site, "")),
-        updated.iso()
+        rfc3339_utc(updated)
     );
-    for i in reviewed {
+    for (time, i) in entries {
         let page = &site.pages[i];
+        // Name the author when the entry is dated by a commit rather than by a review.
+        let author = site.last_change(page).filter(|c| c.timestamp == time).map_or_else(String::new, |c| format!("    <author><name>{}</name></author>\n", escape_text(&c.author)));
         xml.push_str(&format!(
-            "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link href=\"{}\"/>\n    <updated>{}T00:00:00Z</updated>\n    <summary>{}</summary>\n  </entry>\n",
+            "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link href=\"{}\"/>\n    <updated>{}</updated>\n{author}    <summary>{}</summary>\n  </entry>\n",
             escape_text(&page.title),
             escape_text(&absolute(site, &page.url)),
             escape_attr(&absolute(site, &page.url)),
-            page.reviewed.map(Date::iso).unwrap_or_default(),
+            rfc3339_utc(time),
             escape_text(&page.summary)
         ));
     }

@@ -4,4 +4,6 @@ mod bad_input;
 mod build;
 mod cli;
 mod safety;
+mod git;
 mod support;
+mod workflow;

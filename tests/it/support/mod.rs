@@ -69,15 +69,25 @@ impl SiteTest {
 
     /// Runs the binary with `args` in the site folder.
     pub fn run(&self, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_fieldbook"))
-            .args(args)
-            .current_dir(self.path())
-            .env("FIELDBOOK_TODAY", TODAY)
-            .env("NO_COLOR", "1")
-            .env_remove("RUST_BACKTRACE")
-            .output()
-            .unwrap();
+        self.run_in("", args)
+    }
+
+    /// Runs the binary with `args` in the folder `dir` below the site.
+    pub fn run_in(&self, dir: &str, args: &[&str]) -> Run {
+        let output = self.command(dir, args).env("FIELDBOOK_TODAY", TODAY).output().unwrap();
         Run { output, root: self.path().to_path_buf() }
+    }
+
+    /// Runs the binary on the real clock (`FIELDBOOK_TODAY` unset).
+    pub fn run_unpinned(&self, args: &[&str]) -> Run {
+        let output = self.command("", args).env_remove("FIELDBOOK_TODAY").output().unwrap();
+        Run { output, root: self.path().to_path_buf() }
+    }
+
+    fn command(&self, dir: &str, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_fieldbook"));
+        command.args(args).current_dir(self.path().join(dir)).env("NO_COLOR", "1").env_remove("RUST_BACKTRACE");
+        command
     }
 }
 
@@ -109,6 +119,18 @@ impl Run {
     /// Compares stderr with `tests/snapshots/<name>.stderr`.
     pub fn expect_stderr_snapshot(self, name: &str) -> Run {
         check_snapshot(&format!("{name}.stderr"), &self.stderr());
+        self
+    }
+
+    /// Asserts stdout verbatim.
+    pub fn expect_stdout(self, expected: &str) -> Run {
+        assert_eq!(self.stdout(), expected, "stdout differs; stderr:\n{}", self.stderr());
+        self
+    }
+
+    /// Asserts stderr verbatim.
+    pub fn expect_stderr(self, expected: &str) -> Run {
+        assert_eq!(self.stderr(), expected);
         self
     }
 
