@@ -65,8 +65,22 @@ for (const name of LOCAL_TARGETS) {
   for (const { type, url } of pageTypes()) {
     test(`keyboard [${name}] ${type} (${url || "home"}): skip link, every control reachable, visible focus`, async t => {
       const { page } = await t.open(name, url);
+      // A page may focus a control on load (the search page focuses its search field): start
+      // sequential navigation from the top of the page, as a reader arriving by Tab would.
+      const auto = await page.evaluate(() => {
+        const e = document.activeElement;
+        if (!e || e === document.body) return null;
+        const top = document.createElement("span");
+        top.tabIndex = -1;
+        top.id = "kb-test-top";
+        document.body.prepend(top);
+        top.focus();
+        return `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}`;
+      });
+      if (auto) t.log(`the page focuses ${auto} on load`);
       // Skip link: first stop, visible when focused, moves focus into main.
       await page.keyboard.press("Tab");
+      await page.evaluate(() => document.getElementById("kb-test-top")?.remove());
       const skip = await page.evaluate(focusInfo);
       assert.ok(skip && /^a\[href="#main"\] "Skip to content"/.test(skip.desc), `first Tab stop is ${skip?.desc}, not the skip link`);
       assert.ok(skip.visible && skip.ring, "the focused skip link is visible with a focus ring");
