@@ -19,7 +19,7 @@ pub fn process_map(stages: &[StageBox<'_>]) -> String {
     let width = (main.len().max(1) * (w + gap)) as i64 + 20;
     let height = if ends.is_empty() { h + 20 } else { h * 2 + 50 };
     let mut out = format!(
-        "<svg class=\"process-map\" role=\"img\" aria-labelledby=\"process-map-title\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"process-map-title\">Sales process: {} stages</title>",
+        "<svg class=\"process-map\" role=\"group\" aria-labelledby=\"process-map-title\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"process-map-title\">Sales process: {} stages</title>",
         stages.len()
     );
     for (i, stage) in main.iter().enumerate() {
@@ -38,8 +38,9 @@ pub fn process_map(stages: &[StageBox<'_>]) -> String {
             y + h as i64 / 2
         );
         out.push_str(&format!(
-            "<a href=\"{}\"><polygon class=\"stage-shape\" points=\"{points}\"/><text class=\"stage-number\" x=\"{}\" y=\"{}\">{}</text><text class=\"stage-name\" x=\"{}\" y=\"{}\">{}</text>{}</a>",
+            "<a href=\"{}\" aria-label=\"{}\"><polygon class=\"stage-shape\" points=\"{points}\"/><text class=\"stage-number\" x=\"{}\" y=\"{}\">{}</text><text class=\"stage-name\" x=\"{}\" y=\"{}\">{}</text>{}</a>",
             escape_attr(&stage.href),
+            escape_attr(&if stage.phase.is_empty() { format!("Stage {}: {}", i + 1, stage.name) } else { format!("Stage {}: {}. {}", i + 1, stage.name, stage.phase) }),
             x + 28,
             y + 26,
             i + 1,
@@ -53,8 +54,9 @@ pub fn process_map(stages: &[StageBox<'_>]) -> String {
         let x = 10 + i as i64 * (w + gap) as i64;
         let y = h as i64 + 40;
         out.push_str(&format!(
-            "<a href=\"{}\"><rect class=\"stage-shape stage-terminal\" x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" rx=\"10\"/><text class=\"stage-name\" x=\"{}\" y=\"{}\">{}</text></a>",
+            "<a href=\"{}\" aria-label=\"{}\"><rect class=\"stage-shape stage-terminal\" x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" rx=\"10\"/><text class=\"stage-name\" x=\"{}\" y=\"{}\">{}</text></a>",
             escape_attr(&stage.href),
+            escape_attr(stage.name),
             x + 16,
             y + h as i64 / 2 + 5,
             escape_attr(&shorten(stage.name, 22))
