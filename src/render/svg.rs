@@ -38,9 +38,8 @@ pub fn process_map(stages: &[StageBox<'_>]) -> String {
             y + h as i64 / 2
         );
         out.push_str(&format!(
-            "<a href=\"{}\" aria-label=\"{}\"><polygon class=\"stage-shape\" points=\"{points}\"/><text class=\"stage-number\" x=\"{}\" y=\"{}\">{}</text><text class=\"stage-name\" x=\"{}\" y=\"{}\">{}</text>{}</a>",
+            "<a href=\"{}\"><polygon class=\"stage-shape\" points=\"{points}\"/><text class=\"stage-number\" x=\"{}\" y=\"{}\">{}</text><text class=\"stage-name\" x=\"{}\" y=\"{}\">{}</text>{}</a>",
             escape_attr(&stage.href),
-            escape_attr(&if stage.phase.is_empty() { format!("Stage {}: {}", i + 1, stage.name) } else { format!("Stage {}: {}. {}", i + 1, stage.name, stage.phase) }),
             x + 28,
             y + 26,
             i + 1,
@@ -54,9 +53,8 @@ pub fn process_map(stages: &[StageBox<'_>]) -> String {
         let x = 10 + i as i64 * (w + gap) as i64;
         let y = h as i64 + 40;
         out.push_str(&format!(
-            "<a href=\"{}\" aria-label=\"{}\"><rect class=\"stage-shape stage-terminal\" x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" rx=\"10\"/><text class=\"stage-name\" x=\"{}\" y=\"{}\">{}</text></a>",
+            "<a href=\"{}\"><rect class=\"stage-shape stage-terminal\" x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" rx=\"10\"/><text class=\"stage-name\" x=\"{}\" y=\"{}\">{}</text></a>",
             escape_attr(&stage.href),
-            escape_attr(stage.name),
             x + 16,
             y + h as i64 / 2 + 5,
             escape_attr(&shorten(stage.name, 22))
