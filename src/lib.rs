@@ -11,6 +11,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod render;
+pub mod serve;
 pub mod source;
 pub mod templates;
 pub mod write;

@@ -1,4 +1,5 @@
-//! `fieldbook serve`: build, serve on 127.0.0.1, watch, rebuild and live-reload.
+//! `fieldbook serve`: build, serve on 127.0.0.1, watch, rebuild and live-reload (see
+//! [`crate::serve`]).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -6,6 +7,13 @@ use std::process::ExitCode;
 use super::Ui;
 
 /// Runs `serve`.
-pub fn run(_ui: &Ui, _root: &Path, _bind: &str, _port: u16, _open: bool, _drafts: bool) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`serve` is not available in this build yet; use `fieldbook build` and open public/index.html")
+pub fn run(
+    ui: &Ui,
+    root: &Path,
+    bind: &str,
+    port: u16,
+    open: bool,
+    drafts: bool,
+) -> anyhow::Result<ExitCode> {
+    crate::serve::run(ui, root, bind, port, open, drafts)
 }
