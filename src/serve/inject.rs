@@ -13,6 +13,9 @@ pub const PREFIX: &str = "/__fieldbook/";
 /// The Server-Sent Events endpoint.
 pub const EVENTS: &str = "/__fieldbook/events";
 
+/// The list of served files (JSON).
+pub const MANIFEST: &str = "/__fieldbook/manifest";
+
 /// The live-reload script.
 pub const SCRIPT_PATH: &str = "/__fieldbook/live.js";
 

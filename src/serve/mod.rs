@@ -192,6 +192,7 @@ pub fn publish(hub: &Hub, rebuilt: Rebuilt, css_only: bool) -> Vec<String> {
         return Vec::new();
     };
     let deferred = rebuilt.deferred;
+    let build = hub.next_build();
     let (changed, was_failing, first) = hub.update(|served| {
         let was_failing = served.failed.take().is_some();
         let first = !served.has_site;
@@ -202,11 +203,13 @@ pub fn publish(hub: &Hub, rebuilt: Rebuilt, css_only: bool) -> Vec<String> {
     });
     if first {
         hub.send(Message::Reload {
+            build,
             paths: vec!["*".into()],
             css_only: false,
         });
     } else if !changed.is_empty() {
         hub.send(Message::Reload {
+            build,
             paths: changed.clone(),
             css_only,
         });
@@ -263,6 +266,7 @@ fn finish_deferred(hub: &Hub, session: &mut Session) {
         });
         if !changed.is_empty() {
             hub.send(Message::Reload {
+                build: hub.build(),
                 paths: changed,
                 css_only: false,
             });

@@ -22,8 +22,9 @@ use super::inject;
 /// A message for open pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
-    /// Output files changed (paths inside the site; `*` for all).
-    Reload { paths: Vec<String>, css_only: bool },
+    /// Output files changed (paths inside the site; `*` for all). `build` numbers the
+    /// rebuild; files it renders after the first event come with the same number.
+    Reload { build: u64, paths: Vec<String>, css_only: bool },
     /// The last build failed: diagnostics JSON.
     Failed(Arc<str>),
     /// A build succeeded after a failure, with no output change.
@@ -33,9 +34,9 @@ pub enum Message {
 impl Message {
     fn to_event(&self) -> Event {
         match self {
-            Message::Reload { paths, css_only } => Event::default()
+            Message::Reload { build, paths, css_only } => Event::default()
                 .event("reload")
-                .data(serde_json::json!({"paths": paths, "css_only": css_only}).to_string()),
+                .data(serde_json::json!({"build": build, "paths": paths, "css_only": css_only}).to_string()),
             Message::Failed(json) => Event::default().event("build-error").data(json.to_string()),
             Message::Ok => Event::default().event("ok").data("{}"),
         }
@@ -62,9 +63,20 @@ pub struct Hub {
     events: broadcast::Sender<Message>,
     settled: watch::Sender<u64>,
     shutdown: watch::Receiver<bool>,
+    builds: std::sync::atomic::AtomicU64,
 }
 
 impl Hub {
+    /// Numbers a new build.
+    pub fn next_build(&self) -> u64 {
+        self.builds.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1
+    }
+
+    /// The number of the last build.
+    pub fn build(&self) -> u64 {
+        self.builds.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// A hub; `shutdown` turning true ends every event stream.
     pub fn new(shutdown: watch::Receiver<bool>) -> Arc<Hub> {
         let (events, _) = broadcast::channel(256);
@@ -74,6 +86,7 @@ impl Hub {
             events,
             settled,
             shutdown,
+            builds: 0.into(),
         })
     }
 
@@ -107,6 +120,7 @@ pub fn app(hub: Arc<Hub>) -> axum::Router {
             inject::WORKER_PATH,
             axum::routing::get(|| async { script(inject::WORKER) }),
         )
+        .route(inject::MANIFEST, axum::routing::get(manifest))
         .fallback(site)
         .with_state(hub)
 }
@@ -114,6 +128,28 @@ pub fn app(hub: Arc<Hub>) -> axum::Router {
 fn script(text: &'static str) -> Response {
     let mut response = Response::new(Body::from(text));
     set_headers(&mut response, "text/javascript; charset=utf-8");
+    response
+}
+
+/// The served files and the build number, for tools and tests: `{"build", "files", "pending",
+/// "failed"}`. Waits for deferred files first.
+async fn manifest(State(hub): State<Arc<Hub>>) -> Response {
+    let mut settled = hub.settled.subscribe();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while hub.read(|s| !s.pending.is_empty()) {
+        if tokio::time::timeout_at(deadline, settled.changed()).await.is_err() {
+            break;
+        }
+    }
+    let json = hub.read(|s| {
+        let mut files: Vec<&String> = s.files.keys().collect();
+        files.sort();
+        let mut pending: Vec<&String> = s.pending.iter().collect();
+        pending.sort();
+        serde_json::json!({"build": hub.build(), "files": files, "pending": pending, "failed": s.failed.is_some()}).to_string()
+    });
+    let mut response = Response::new(Body::from(json));
+    set_headers(&mut response, "application/json");
     response
 }
 
@@ -141,7 +177,7 @@ async fn events(State(hub): State<Arc<Hub>>) -> Sse<impl Stream<Item = Result<Ev
                     message = rx.recv() => match message {
                         Ok(message) => return Some((Ok(message.to_event()), (rx, shutdown, None, false))),
                         Err(broadcast::error::RecvError::Lagged(_)) => {
-                            let all = Message::Reload { paths: vec!["*".into()], css_only: false };
+                            let all = Message::Reload { build: 0, paths: vec!["*".into()], css_only: false };
                             return Some((Ok(all.to_event()), (rx, shutdown, None, false)));
                         }
                         Err(broadcast::error::RecvError::Closed) => return None,
