@@ -70,7 +70,7 @@ pub fn all(site: &Site, templates: &Templates, shared: &Shared) -> (Vec<OutputFi
     taxonomies(&mut out);
     owners(&mut out);
     health(&mut out);
-    print(&mut out);
+    print(&mut out, None);
     let routes = &site.config.routes;
     out.page("search.html", &format!("{}/", routes.search), Map::new());
     not_found(&mut out);
@@ -79,6 +79,32 @@ pub fn all(site: &Site, templates: &Templates, shared: &Shared) -> (Vec<OutputFi
     out.files.push(OutputFile::bytes("sitemap.xml", sitemap(site)));
     out.files.push(OutputFile::bytes("feed.xml", feed(site)));
     (out.files, out.diagnostics)
+}
+
+/// Only the generated pages that show page bodies or links between pages: the print views
+/// that hold any of `pages`, and the health page when `health`. For `serve`, after an edit
+/// of bodies only.
+pub fn body_views(site: &Site, templates: &Templates, shared: &Shared, pages: &std::collections::HashSet<usize>, health_too: bool) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let cards = if health_too { (0..site.pages.len()).into_par_iter().map(|i| card(site, i)).collect() } else { Vec::new() };
+    let mut out = Out { site, templates, shared, files: Vec::new(), diagnostics: Vec::new(), jobs: Vec::new(), cards };
+    if health_too {
+        health(&mut out);
+    }
+    print(&mut out, Some(pages));
+    out.render_all();
+    (out.files, out.diagnostics)
+}
+
+/// The output paths [`body_views`] can produce.
+pub fn body_view_paths(site: &Site) -> Vec<String> {
+    let routes = &site.config.routes;
+    let mut paths = vec![output_path(&format!("{}/", routes.health)), output_path(&format!("{}/", routes.print))];
+    for &section in &site.home().children {
+        if site.pages[section].is_section {
+            paths.push(output_path(&format!("{}/{}", routes.print, site.pages[section].url)));
+        }
+    }
+    paths
 }
 
 /// Stage cards for the home page and the stage index.
@@ -260,7 +286,8 @@ fn health(out: &mut Out<'_>) {
     out.page("health.html", &format!("{}/", site.config.routes.health), map(vec![("health", value)]));
 }
 
-fn print(out: &mut Out<'_>) {
+/// Print views; with `only`, just those holding one of these pages' bodies.
+fn print(out: &mut Out<'_>, only: Option<&std::collections::HashSet<usize>>) {
     let site = out.site;
     let routes = &site.config.routes;
     let mut scopes: Vec<(String, String, Vec<usize>)> = vec![(format!("{}/", routes.print), site.config.site.title.clone(), site.reading_order.clone())];
@@ -277,7 +304,13 @@ fn print(out: &mut Out<'_>) {
     const PRINT_ALL_LIMIT: usize = 1000;
     let section_links: Vec<Value> = scopes.iter().skip(1).map(|(url, title, members)| json!({"title": title, "url": url, "count": members.len()})).collect();
     for (n, (url, title, members)) in scopes.into_iter().enumerate() {
-        if n == 0 && members.len() > PRINT_ALL_LIMIT {
+        let too_large = n == 0 && members.len() > PRINT_ALL_LIMIT;
+        if let Some(only) = only {
+            if too_large || !members.iter().any(|i| only.contains(i)) {
+                continue;
+            }
+        }
+        if too_large {
             out.page("print.html", &url, map(vec![("print", json!({"title": title, "pages": [], "sections": section_links, "too_large": true}))]));
             continue;
         }

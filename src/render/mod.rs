@@ -1,7 +1,7 @@
 //! Model + templates → the list of output files. Renders pages in parallel; never writes.
 
 pub mod context;
-mod generated;
+pub mod generated;
 pub mod svg;
 
 use rayon::prelude::*;
@@ -52,6 +52,49 @@ pub fn output_path(url: &str) -> String {
     format!("{url}index.html")
 }
 
+/// Builds the values every page shares and sets them as the templates' globals.
+pub fn prepare(site: &Site, templates: &mut Templates, search_script: &str) -> context::Shared {
+    let asset_paths = json!({"css": "static/fieldbook.css", "js": "static/fieldbook.js", "syntax": "static/syntax.css"});
+    let shared = context::shared(site, search_script, &asset_paths);
+    templates.set_globals(&[("site", &shared.site), ("build", &shared.build)]);
+    shared
+}
+
+/// Each page's place in the reading order (`usize::MAX` for pages not in it).
+pub fn positions(site: &Site) -> Vec<usize> {
+    let mut pos = vec![usize::MAX; site.pages.len()];
+    for (n, &i) in site.reading_order.iter().enumerate() {
+        pos[i] = n;
+    }
+    pos
+}
+
+/// Renders the page of `site.pages[index]` (templates prepared with [`prepare`]).
+pub fn page(site: &Site, templates: &Templates, shared: &context::Shared, position: &[usize], index: usize) -> Result<OutputFile, Diagnostic> {
+    let page = &site.pages[index];
+    let n = position[index];
+    let prev = n.checked_sub(1).map(|p| site.reading_order[p]);
+    let next = site.reading_order.get(n + 1).copied();
+    let html = crate::markdown::with_root(&page.html, &page.url);
+    let mut ctx = context::base(shared, &page.url, page.parent.map(|p| &site.pages[p]), context::siblings(site, index), None);
+    ctx.insert("page".into(), context::page_value(site, index, html, prev, next));
+    let template = if page.is_section {
+        ctx.insert("section".into(), context::section_value(site, index));
+        if index == 0 && templates.has("home.html") {
+            ctx.insert("stages".into(), generated::stage_cards(site));
+            ctx.insert("recent".into(), generated::recent(site, 8));
+            "home.html".to_string()
+        } else {
+            "section.html".to_string()
+        }
+    } else {
+        let kind = format!("{}.html", page.kind.name());
+        if templates.has(&kind) { kind } else { "page.html".to_string() }
+    };
+    let body = templates.render(&template, &Value::Object(ctx), &page.display_path())?;
+    Ok(OutputFile::bytes(output_path(&page.url), body))
+}
+
 /// Renders the whole site.
 pub fn site(site: &Site, templates: &mut Templates, extras: Extras<'_>) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let mut files: Vec<OutputFile> = Vec::new();
@@ -67,44 +110,10 @@ pub fn site(site: &Site, templates: &mut Templates, extras: Extras<'_>) -> (Vec<
             String::new()
         }
     };
-    let asset_paths = json!({"css": "static/fieldbook.css", "js": "static/fieldbook.js", "syntax": "static/syntax.css"});
-    let shared = context::shared(site, &extras.search_script, &asset_paths);
-    templates.set_globals(&[("site", &shared.site), ("build", &shared.build)]);
+    let shared = prepare(site, templates, &extras.search_script);
     let templates: &Templates = templates;
-    let position: Vec<usize> = {
-        let mut pos = vec![usize::MAX; site.pages.len()];
-        for (n, &i) in site.reading_order.iter().enumerate() {
-            pos[i] = n;
-        }
-        pos
-    };
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = (0..site.pages.len())
-        .into_par_iter()
-        .map(|index| {
-            let page = &site.pages[index];
-            let n = position[index];
-            let prev = n.checked_sub(1).map(|p| site.reading_order[p]);
-            let next = site.reading_order.get(n + 1).copied();
-            let html = crate::markdown::with_root(&page.html, &page.url);
-            let mut ctx = context::base(&shared, &page.url, page.parent.map(|p| &site.pages[p]), context::siblings(site, index), None);
-            ctx.insert("page".into(), context::page_value(site, index, html, prev, next));
-            let template = if page.is_section {
-                ctx.insert("section".into(), context::section_value(site, index));
-                if index == 0 && templates.has("home.html") {
-                    ctx.insert("stages".into(), generated::stage_cards(site));
-                    ctx.insert("recent".into(), generated::recent(site, 8));
-                    "home.html".to_string()
-                } else {
-                    "section.html".to_string()
-                }
-            } else {
-                let kind = format!("{}.html", page.kind.name());
-                if templates.has(&kind) { kind } else { "page.html".to_string() }
-            };
-            let body = templates.render(&template, &Value::Object(ctx), &page.display_path())?;
-            Ok(OutputFile::bytes(output_path(&page.url), body))
-        })
-        .collect();
+    let position = positions(site);
+    let rendered: Vec<Result<OutputFile, Diagnostic>> = (0..site.pages.len()).into_par_iter().map(|index| page(site, templates, &shared, &position, index)).collect();
     for result in rendered {
         match result {
             Ok(file) => files.push(file),

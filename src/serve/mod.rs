@@ -171,9 +171,10 @@ fn report(
             rebuilt.pages, rebuilt.sections
         ));
     } else {
-        let what = match &rebuilt.output {
-            Some(Output::Patch { .. }) => "edited pages",
-            _ => "full rebuild",
+        let what = match rebuilt.plan {
+            incremental::Plan::Bodies => "edited bodies",
+            incremental::Plan::Static => "static files",
+            incremental::Plan::Full => "full rebuild",
         };
         ui.status(&format!("rebuilt ({what}) in {ms:.0} ms"));
     }

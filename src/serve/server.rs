@@ -24,7 +24,11 @@ use super::inject;
 pub enum Message {
     /// Output files changed (paths inside the site; `*` for all). `build` numbers the
     /// rebuild; files it renders after the first event come with the same number.
-    Reload { build: u64, paths: Vec<String>, css_only: bool },
+    Reload {
+        build: u64,
+        paths: Vec<String>,
+        css_only: bool,
+    },
     /// The last build failed: diagnostics JSON.
     Failed(Arc<str>),
     /// A build succeeded after a failure, with no output change.
@@ -34,9 +38,14 @@ pub enum Message {
 impl Message {
     fn to_event(&self) -> Event {
         match self {
-            Message::Reload { build, paths, css_only } => Event::default()
-                .event("reload")
-                .data(serde_json::json!({"build": build, "paths": paths, "css_only": css_only}).to_string()),
+            Message::Reload {
+                build,
+                paths,
+                css_only,
+            } => Event::default().event("reload").data(
+                serde_json::json!({"build": build, "paths": paths, "css_only": css_only})
+                    .to_string(),
+            ),
             Message::Failed(json) => Event::default().event("build-error").data(json.to_string()),
             Message::Ok => Event::default().event("ok").data("{}"),
         }
@@ -69,7 +78,9 @@ pub struct Hub {
 impl Hub {
     /// Numbers a new build.
     pub fn next_build(&self) -> u64 {
-        self.builds.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1
+        self.builds
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            + 1
     }
 
     /// The number of the last build.
@@ -137,7 +148,10 @@ async fn manifest(State(hub): State<Arc<Hub>>) -> Response {
     let mut settled = hub.settled.subscribe();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while hub.read(|s| !s.pending.is_empty()) {
-        if tokio::time::timeout_at(deadline, settled.changed()).await.is_err() {
+        if tokio::time::timeout_at(deadline, settled.changed())
+            .await
+            .is_err()
+        {
             break;
         }
     }

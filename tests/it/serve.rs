@@ -649,3 +649,142 @@ fn many_open_pages_get_the_event() {
         assert_eq!(server.get("/notes/").status, 200);
     }
 }
+
+#[test]
+fn body_edits_take_the_fast_path_and_equal_a_build() {
+    let site = site();
+    let server = site.serve(&[]);
+    let events = server.events();
+    let plans = |server: &Server| -> Vec<String> {
+        server
+            .stderr()
+            .lines()
+            .filter_map(|l| l.strip_prefix("rebuilt ("))
+            .map(|l| l.split(')').next().unwrap().to_string())
+            .collect()
+    };
+
+    // A body: the page and the print views change, nothing else.
+    append(site.path(), "content/notes.md", "\nFast path text.\n");
+    let paths = reloaded(&events);
+    assert!(
+        paths.contains("notes/index.html") && paths.contains("print/index.html"),
+        "{paths:?}"
+    );
+    assert!(!paths.contains("index.html"), "{paths:?}");
+    assert!(server.get("/print/").text().contains("Fast path text."));
+
+    // A broken link fails the build; another page edited meanwhile; then the fix.
+    append(
+        site.path(),
+        "content/playbooks/discovery.md",
+        "\nSee [missing](nowhere.md).\n",
+    );
+    let failed = events.expect("build-error");
+    assert_eq!(failed.data["diagnostics"][0]["code"], "broken-link");
+    append(
+        site.path(),
+        "content/coaching/discovery.md",
+        "\nEdited while broken.\n",
+    );
+    events.expect("build-error");
+    replace(
+        site.path(),
+        "content/playbooks/discovery.md",
+        "See [missing](nowhere.md).",
+        "See [the notes](../notes.md).",
+    );
+    let paths = reloaded(&events);
+    assert!(
+        paths.contains("playbooks/discovery/index.html")
+            && paths.contains("coaching/discovery/index.html"),
+        "{paths:?}"
+    );
+    assert!(server
+        .get("/coaching/discovery/")
+        .text()
+        .contains("Edited while broken."));
+
+    // A link that makes a page no longer orphaned changes the health page.
+    let health_before = server.get("/health/").text();
+    append(
+        site.path(),
+        "content/notes.md",
+        "\nSee [BANT](frameworks/bant.md) and [coaching](coaching/discovery.md).\n",
+    );
+    let paths = reloaded(&events);
+    assert!(paths.contains("notes/index.html"), "{paths:?}");
+    if paths.contains("health/index.html") {
+        assert_ne!(server.get("/health/").text(), health_before);
+    }
+
+    // A heading the lint looks for, an anchor into it from another page.
+    append(
+        site.path(),
+        "content/playbooks/discovery.md",
+        "\n## Later steps\n\nMore.\n",
+    );
+    reloaded(&events);
+    append(
+        site.path(),
+        "content/notes.md",
+        "\nJump to [later](playbooks/discovery.md#later-steps).\n",
+    );
+    reloaded(&events);
+    // Removing the heading breaks that anchor: the error names the page that links.
+    replace(
+        site.path(),
+        "content/playbooks/discovery.md",
+        "## Later steps",
+        "## Other steps",
+    );
+    let failed = events.expect("build-error");
+    assert_eq!(
+        failed.data["diagnostics"][0]["code"], "broken-anchor",
+        "{}",
+        failed.data
+    );
+    assert_eq!(failed.data["diagnostics"][0]["file"], "content/notes.md");
+    replace(
+        site.path(),
+        "content/playbooks/discovery.md",
+        "## Other steps",
+        "## Later steps",
+    );
+    events.expect("ok"); // the same site as before the error
+
+    let plans = plans(&server);
+    assert!(
+        plans.iter().all(|p| p == "edited bodies"),
+        "{plans:?}\n{}",
+        server.stderr()
+    );
+    assert_same_as_build(&site, &server);
+}
+
+#[test]
+fn front_matter_and_template_edits_take_the_full_path_and_equal_a_build() {
+    let site = site();
+    let server = site.serve(&[]);
+    let events = server.events();
+    // The title shows on other pages (lists, navigation): the home page changes too.
+    replace(
+        site.path(),
+        "content/notes.md",
+        "title: Notes",
+        "title: Field notes",
+    );
+    let paths = reloaded(&events);
+    assert!(
+        paths.contains("notes/index.html") && paths.contains("index.html"),
+        "{paths:?}"
+    );
+    site.write(
+        "templates/404.html",
+        "<!doctype html><body>Template 404</body>\n",
+    );
+    let paths = reloaded(&events);
+    assert_eq!(paths, BTreeSet::from(["404.html".to_string()]));
+    assert!(server.stderr().contains("rebuilt (full rebuild)"));
+    assert_same_as_build(&site, &server);
+}

@@ -242,12 +242,14 @@ impl SiteTest {
         std::thread::spawn(move || {
             for line in std::io::BufReader::new(stderr).lines() {
                 let Ok(line) = line else { break };
+                {
+                    let mut all = sink.lock().unwrap();
+                    all.push_str(&line);
+                    all.push('\n');
+                }
                 if let Some(url) = line.strip_prefix("serving http://") {
                     let _ = tx.send(url.trim_end_matches('/').to_string());
                 }
-                let mut all = sink.lock().unwrap();
-                all.push_str(&line);
-                all.push('\n');
             }
         });
         let addr = match rx.recv_timeout(std::time::Duration::from_secs(60)) {
