@@ -49,12 +49,12 @@
   }
   function showOverlay(report) {
     hideOverlay();
-    var box = el("div", "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,24,.92);color:#eee;font:14px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;padding:2rem");
+    var box = el("div", "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,24,.96);color:#eee;font:14px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;padding:2rem");
     box.id = OVERLAY;
     box.setAttribute("role", "alert");
     var head = el("div", "display:flex;justify-content:space-between;align-items:baseline;gap:1rem;margin-bottom:1rem");
     var errors = report.errors || 0;
-    head.appendChild(el("strong", "font-size:18px;color:#ff6b6b", "fieldbook: build failed with " + errors + " error" + (errors === 1 ? "" : "s") + "; the last good version is shown"));
+    head.appendChild(el("strong", "font-size:18px;color:#ff6b6b", "fieldbook: build failed with " + errors + " error" + (errors === 1 ? "" : "s") + (report.last_good_shown === false ? "; fix it and save" : "; the last good version is shown")));
     var close = el("button", "background:#333;color:#eee;border:1px solid #666;padding:.2rem .6rem;cursor:pointer", "Dismiss");
     close.addEventListener("click", hideOverlay);
     head.appendChild(close);

@@ -184,8 +184,11 @@ fn report(
 /// Swaps a rebuild's output into the served site and tells open pages what changed.
 /// Returns the changed paths.
 pub fn publish(hub: &Hub, rebuilt: Rebuilt, css_only: bool) -> Vec<String> {
-    let failed_json = (rebuilt.errors() > 0)
-        .then(|| Arc::<str>::from(inject::diagnostics_json(&rebuilt.diagnostics).to_string()));
+    let failed_json = (rebuilt.errors() > 0).then(|| {
+        let mut json = inject::diagnostics_json(&rebuilt.diagnostics);
+        json["last_good_shown"] = hub.read(|s| s.has_site).into();
+        Arc::<str>::from(json.to_string())
+    });
     let Some(output) = rebuilt.output else {
         let json = failed_json.unwrap_or_else(|| Arc::from("{}"));
         hub.update(|s| s.failed = Some(Arc::clone(&json)));
