@@ -788,3 +788,46 @@ fn front_matter_and_template_edits_take_the_full_path_and_equal_a_build() {
     assert!(server.stderr().contains("rebuilt (full rebuild)"));
     assert_same_as_build(&site, &server);
 }
+
+#[test]
+fn open_starts_the_browser_and_ignores_failure() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let site = site();
+    // A stand-in for xdg-open that records the URL it was given.
+    let bin = tempfile::tempdir().unwrap();
+    let record = bin.path().join("opened.txt");
+    let script = bin.path().join("xdg-open");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\necho \"$1\" > '{}'\n", record.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let server = site.serve_with_env(&["--open"], &[("PATH", &path)]);
+    wait_for("the browser to be opened", || record.exists());
+    assert_eq!(
+        std::fs::read_to_string(&record).unwrap().trim(),
+        format!("http://{}/", server.addr)
+    );
+    drop(server);
+    // No opener at all: still serves.
+    let server = site.serve_with_env(&["--open"], &[("PATH", "/nonexistent")]);
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn bind_must_be_an_address() {
+    let site = site();
+    let run = site.run(&["serve", "--bind", "localhost-ish", "--port", "0"]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("is not an IP address"),
+        "{}",
+        run.stderr()
+    );
+}

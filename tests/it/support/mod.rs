@@ -222,10 +222,16 @@ pub const TEST_DEBOUNCE_MS: &str = "40";
 impl SiteTest {
     /// Starts `fieldbook serve --port 0 <extra>` and waits for the URL it prints.
     pub fn serve(&self, extra: &[&str]) -> Server {
+        self.serve_with_env(extra, &[])
+    }
+
+    /// [`SiteTest::serve`] with more environment variables.
+    pub fn serve_with_env(&self, extra: &[&str], env: &[(&str, &str)]) -> Server {
         use std::io::BufRead as _;
         let mut child = Command::new(env!("CARGO_BIN_EXE_fieldbook"))
             .args(["serve", "--port", "0"])
             .args(extra)
+            .envs(env.iter().copied())
             .current_dir(self.path())
             .env("FIELDBOOK_TODAY", TODAY)
             .env("FIELDBOOK_DEBOUNCE_MS", TEST_DEBOUNCE_MS)
