@@ -200,7 +200,8 @@ pub fn run_with(options: &Options, mut cache: Option<&mut Cache>) -> anyhow::Res
             search_script = script.clone();
             clock.lap("search");
             let extras = render::Extras { static_files: &input.static_files, assets: &input.assets, search_files, search_script: script };
-            let (out, render_diags) = render::site(&site, templates, extras);
+            let memo = cache.as_deref_mut().map(|c| &mut c.memo);
+            let (out, render_diags) = render::site_with(&site, templates, extras, memo);
             rendered_ok = !render_diags.iter().any(|d| d.severity == Severity::Error);
             diagnostics.extend(render_diags);
             files = out;

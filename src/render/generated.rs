@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 
 use super::context::{self, card, Shared};
 use super::svg;
-use super::{output_path, OutputFile};
+use super::{output_path, Memo, OutputFile};
 use crate::diag::Diagnostic;
 use crate::markdown::{escape_attr, escape_text};
 use crate::model::freshness::{self, State};
@@ -41,17 +41,19 @@ impl Out<'_> {
         self.cards[index].clone()
     }
 
-    fn render_all(&mut self) {
+    fn render_all(&mut self, mut memo: Option<&mut Memo>) {
         let jobs = std::mem::take(&mut self.jobs);
-        let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+        let lookup = memo.as_deref();
+        let results: Vec<Result<(OutputFile, Option<u64>), Diagnostic>> = jobs
             .into_par_iter()
-            .map(|(template, url, ctx)| {
-                self.templates.render(template, &Value::Object(ctx), &format!("/{url}")).map(|html| OutputFile::bytes(output_path(&url), html))
-            })
+            .map(|(template, url, ctx)| super::render_memo(self.templates, lookup, template, output_path(&url), Value::Object(ctx), &format!("/{url}")))
             .collect();
+        if let Some(memo) = memo.as_deref_mut() {
+            super::remember(memo, &results);
+        }
         for result in results {
             match result {
-                Ok(file) => self.files.push(file),
+                Ok((file, _)) => self.files.push(file),
                 Err(d) => self.diagnostics.push(d),
             }
         }
@@ -63,7 +65,7 @@ fn map(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
 }
 
 /// Every generated page and file.
-pub fn all(site: &Site, templates: &Templates, shared: &Shared) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+pub fn all(site: &Site, templates: &Templates, shared: &Shared, memo: Option<&mut Memo>) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let cards = (0..site.pages.len()).into_par_iter().map(|i| card(site, i)).collect();
     let mut out = Out { site, templates, shared, files: Vec::new(), diagnostics: Vec::new(), jobs: Vec::new(), cards };
     stages(&mut out);
@@ -75,7 +77,7 @@ pub fn all(site: &Site, templates: &Templates, shared: &Shared) -> (Vec<OutputFi
     out.page("search.html", &format!("{}/", routes.search), Map::new());
     not_found(&mut out);
     aliases(&mut out);
-    out.render_all();
+    out.render_all(memo);
     out.files.push(OutputFile::bytes("sitemap.xml", sitemap(site)));
     out.files.push(OutputFile::bytes("feed.xml", feed(site)));
     (out.files, out.diagnostics)
@@ -91,7 +93,7 @@ pub fn body_views(site: &Site, templates: &Templates, shared: &Shared, pages: &s
         health(&mut out);
     }
     print(&mut out, Some(pages));
-    out.render_all();
+    out.render_all(None);
     (out.files, out.diagnostics)
 }
 

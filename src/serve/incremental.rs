@@ -47,6 +47,8 @@ pub struct Cache {
     parsed: HashMap<PathBuf, (u64, (Page, Vec<Diagnostic>))>,
     resolver_key: u64,
     markdown: HashMap<PathBuf, (u64, Rendered)>,
+    /// Rendered pages by output path and input hash (see [`render::Memo`]).
+    pub(crate) memo: render::Memo,
     /// The model and its by-products from the last pipeline run.
     pub(crate) snapshot: Option<Snapshot>,
     /// Hits and misses, for tests and `--verbose`.
@@ -60,6 +62,8 @@ pub struct Stats {
     pub parsed_misses: usize,
     pub markdown_hits: usize,
     pub markdown_misses: usize,
+    pub render_hits: usize,
+    pub render_misses: usize,
 }
 
 /// The last run's model and what an edit of bodies needs to update it.
@@ -218,6 +222,8 @@ pub struct Rebuilt {
     pub sections: usize,
     /// Which plan ran.
     pub plan: Plan,
+    /// Cache use, for a pipeline run.
+    pub stats: Option<Stats>,
 }
 
 impl Rebuilt {
@@ -293,7 +299,11 @@ impl Session {
 
     /// Cache statistics of the last pipeline run.
     pub fn stats(&self) -> Stats {
-        self.cache.stats
+        Stats {
+            render_hits: self.cache.memo.hits,
+            render_misses: self.cache.memo.misses,
+            ..self.cache.stats
+        }
     }
 
     /// Rebuilds after `changes` (`None`: the first build).
@@ -339,6 +349,7 @@ impl Session {
         }
         let errors = outcome.errors();
         let mut rebuilt = self.counted(outcome.diagnostics, Plan::Full);
+        rebuilt.stats = Some(self.stats());
         if errors > 0 {
             return rebuilt;
         }
@@ -368,6 +379,7 @@ impl Session {
             pages,
             sections,
             plan,
+            stats: None,
         }
     }
 
@@ -491,6 +503,7 @@ impl Session {
             pages,
             sections,
             plan: Plan::Bodies,
+            stats: None,
         };
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {
             rebuilt.diagnostics = diagnostics;
@@ -663,4 +676,152 @@ pub fn page_paths(root: &Path, content_dir: &Path) -> Vec<PathBuf> {
         .iter()
         .map(|p| crate::load::walk::join(content_dir, p))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::serve::classify::classify;
+
+    struct Site {
+        dir: tempfile::TempDir,
+        session: Session,
+    }
+
+    impl Site {
+        fn new() -> Site {
+            let dir = tempfile::tempdir().unwrap();
+            let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kinds");
+            for entry in walkdir::WalkDir::new(&fixture)
+                .into_iter()
+                .flatten()
+                .filter(|e| e.file_type().is_file())
+            {
+                let rel = entry.path().strip_prefix(&fixture).unwrap();
+                if rel.starts_with("expected") {
+                    continue;
+                }
+                std::fs::create_dir_all(dir.path().join(rel).parent().unwrap()).unwrap();
+                std::fs::copy(entry.path(), dir.path().join(rel)).unwrap();
+            }
+            let root = dir.path().canonicalize().unwrap();
+            let session = Session::new(Options {
+                root,
+                ..Options::default()
+            });
+            Site { dir, session }
+        }
+
+        fn write(&self, rel: &str, text: &str) {
+            let path = self.dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+
+        fn edit(&self, rel: &str, f: impl Fn(&str) -> String) {
+            let text = std::fs::read_to_string(self.dir.path().join(rel)).unwrap();
+            self.write(rel, &f(&text));
+        }
+
+        fn rebuild(&mut self, paths: &[&str]) -> Rebuilt {
+            let changes = classify(paths, &self.session.layout());
+            let rebuilt = self.session.rebuild(Some(&changes));
+            assert_eq!(rebuilt.errors(), 0, "{:?}", rebuilt.diagnostics);
+            rebuilt
+        }
+    }
+
+    #[test]
+    fn plans_and_cache_use() {
+        let mut site = Site::new();
+        let first = site.session.rebuild(None);
+        assert_eq!(first.errors(), 0, "{:?}", first.diagnostics);
+        let stats = first.stats.unwrap();
+        assert!(stats.parsed_misses > 0 && stats.parsed_hits == 0);
+        let pages = stats.parsed_misses;
+
+        // A template: nothing parsed or rendered from Markdown again; every page rendered.
+        site.write("templates/unused.html", "x");
+        let r = site.rebuild(&["templates/unused.html"]);
+        assert_eq!(r.plan, Plan::Full);
+        let s = r.stats.unwrap();
+        assert_eq!((s.parsed_misses, s.markdown_misses), (0, 0), "{s:?}");
+        assert_eq!(s.parsed_hits, pages);
+        assert!(s.render_misses > 0 && s.render_hits == 0, "{s:?}");
+
+        // A body: the fast path.
+        site.edit("content/notes.md", |t| format!("{t}\nMore.\n"));
+        let r = site.rebuild(&["content/notes.md"]);
+        assert_eq!(r.plan, Plan::Bodies);
+        let Some(Output::Patch { set, .. }) = &r.output else {
+            panic!()
+        };
+        assert_eq!(
+            set.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
+            ["notes/index.html"]
+        );
+        assert!(r.deferred.contains(&"print/index.html".to_string()));
+        let later = site.session.finish_deferred().unwrap();
+        assert!(later.iter().any(|(p, _)| p == "print/index.html"));
+        assert!(site.session.finish_deferred().is_none());
+
+        // A title: one file parsed and rendered again; pages that do not show it are reused.
+        site.edit("content/notes.md", |t| {
+            t.replace("title: Notes", "title: Field notes")
+        });
+        let r = site.rebuild(&["content/notes.md"]);
+        assert_eq!(r.plan, Plan::Full);
+        let s = r.stats.unwrap();
+        assert_eq!((s.parsed_misses, s.markdown_misses), (1, 1), "{s:?}");
+        assert!(s.render_hits > 0 && s.render_misses > 0, "{s:?}");
+
+        // A static file edited in place: copied.
+        site.write("static/extra.css", "a{}");
+        assert_eq!(
+            site.rebuild(&["static/extra.css"]).plan,
+            Plan::Full,
+            "a new file: full"
+        );
+        site.write("static/extra.css", "b{}");
+        let r = site.rebuild(&["static/extra.css"]);
+        assert_eq!(r.plan, Plan::Static);
+        let Some(Output::Patch { set, .. }) = &r.output else {
+            panic!()
+        };
+        assert_eq!(
+            set,
+            &vec![("static/extra.css".to_string(), Bytes::from_static(b"b{}"))]
+        );
+
+        // site.toml: everything again.
+        site.edit("site.toml", |t| {
+            t.replace("title = \"Kinds\"", "title = \"Kinds 2\"")
+        });
+        let r = site.rebuild(&["site.toml"]);
+        let s = r.stats.unwrap();
+        assert_eq!(
+            (s.parsed_hits, s.markdown_hits, s.render_hits),
+            (0, 0, 0),
+            "{s:?}"
+        );
+    }
+
+    #[test]
+    fn front_matter_or_new_files_leave_the_fast_path() {
+        let mut site = Site::new();
+        site.session.rebuild(None);
+        site.edit("content/notes.md", |t| {
+            t.replace("title: Notes", "title: Other")
+        });
+        assert_eq!(site.rebuild(&["content/notes.md"]).plan, Plan::Full);
+        site.write("content/new.md", "# New\n");
+        assert_eq!(site.rebuild(&["content/new.md"]).plan, Plan::Full);
+        // No front matter: the first heading is the title, so changing it is not local.
+        site.write("content/new.md", "# Renamed\n");
+        assert_eq!(site.rebuild(&["content/new.md"]).plan, Plan::Full);
+        site.write("content/new.md", "# Renamed\n\nBody.\n");
+        assert_eq!(site.rebuild(&["content/new.md"]).plan, Plan::Bodies);
+        std::fs::remove_file(site.dir.path().join("content/new.md")).unwrap();
+        assert_eq!(site.rebuild(&["content/new.md"]).plan, Plan::Full);
+    }
 }

@@ -178,6 +178,17 @@ fn report(
         };
         ui.status(&format!("rebuilt ({what}) in {ms:.0} ms"));
     }
+    if let (true, Some(s)) = (ui.verbose, rebuilt.stats) {
+        eprintln!(
+            "  reused: front matter {}/{}, Markdown {}/{}, pages {}/{}",
+            s.parsed_hits,
+            s.parsed_hits + s.parsed_misses,
+            s.markdown_hits,
+            s.markdown_hits + s.markdown_misses,
+            s.render_hits,
+            s.render_hits + s.render_misses
+        );
+    }
     rebuilt.diagnostics.clone()
 }
 
