@@ -224,6 +224,8 @@ pub struct Rebuilt {
     pub plan: Plan,
     /// Cache use, for a pipeline run.
     pub stats: Option<Stats>,
+    /// (stage, seconds), for `--verbose`.
+    pub timings: Vec<(&'static str, f64)>,
 }
 
 impl Rebuilt {
@@ -353,7 +355,13 @@ impl Session {
         if errors > 0 {
             return rebuilt;
         }
-        match crate::write::to_memory(&self.options.root, outcome.files) {
+        rebuilt.timings = outcome.timings;
+        let started = std::time::Instant::now();
+        let memory = crate::write::to_memory(&self.options.root, outcome.files);
+        rebuilt
+            .timings
+            .push(("to memory", started.elapsed().as_secs_f64()));
+        match memory {
             Ok(map) => {
                 rebuilt.output = Some(Output::Full(
                     map.into_iter().map(|(k, v)| (k, Bytes::from(v))).collect(),
@@ -380,6 +388,7 @@ impl Session {
             sections,
             plan,
             stats: None,
+            timings: Vec::new(),
         }
     }
 
@@ -504,6 +513,7 @@ impl Session {
             sections,
             plan: Plan::Bodies,
             stats: None,
+            timings: Vec::new(),
         };
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {
             rebuilt.diagnostics = diagnostics;

@@ -126,7 +126,7 @@ pub fn run(
             let _ = tokio::signal::ctrl_c().await;
             let _ = shutdown_tx.send(true);
         };
-        axum::serve(listener, server::app(hub))
+        axum::serve(listener, server::app(hub, addr.ip().is_loopback()))
             .with_graceful_shutdown(shutdown)
             .await
     })?;
@@ -177,6 +177,14 @@ fn report(
             incremental::Plan::Full => "full rebuild",
         };
         ui.status(&format!("rebuilt ({what}) in {ms:.0} ms"));
+    }
+    if ui.verbose && !rebuilt.timings.is_empty() {
+        let stages: Vec<String> = rebuilt
+            .timings
+            .iter()
+            .map(|(stage, secs)| format!("{stage} {:.0} ms", secs * 1000.0))
+            .collect();
+        eprintln!("  {}", stages.join(", "));
     }
     if let (true, Some(s)) = (ui.verbose, rebuilt.stats) {
         eprintln!(

@@ -119,8 +119,49 @@ impl Hub {
     }
 }
 
-/// The router.
-pub fn app(hub: Arc<Hub>) -> axum::Router {
+/// Whether a `Host` header names this machine's loopback interface (`localhost`,
+/// `*.localhost`, `127.x.x.x`, `[::1]`, any port). A server bound to loopback answers only
+/// such requests, so a web page cannot read the site through DNS rebinding.
+pub fn is_loopback_host(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((name, _)) => name,
+            None => return false,
+        }
+    } else {
+        host.rsplit_once(':').map_or(host, |(name, port)| {
+            if port.chars().all(|c| c.is_ascii_digit()) {
+                name
+            } else {
+                host
+            }
+        })
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    if name == "localhost" || name.ends_with(".localhost") {
+        return true;
+    }
+    name.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The router. With `loopback_only`, requests naming another host are refused.
+pub fn app(hub: Arc<Hub>, loopback_only: bool) -> axum::Router {
+    let guard = axum::middleware::from_fn(
+        move |request: axum::extract::Request, next: axum::middleware::Next| async move {
+            let host = request
+                .headers()
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok());
+            if loopback_only && host.is_some_and(|h| !is_loopback_host(h)) {
+                return plain(
+                    StatusCode::MISDIRECTED_REQUEST,
+                    "this server answers only to localhost and 127.0.0.1\n",
+                );
+            }
+            next.run(request).await
+        },
+    );
     axum::Router::new()
         .route(inject::EVENTS, axum::routing::get(events))
         .route(
@@ -134,6 +175,7 @@ pub fn app(hub: Arc<Hub>) -> axum::Router {
         .route(inject::MANIFEST, axum::routing::get(manifest))
         .fallback(site)
         .with_state(hub)
+        .layer(guard)
 }
 
 fn script(text: &'static str) -> Response {
@@ -506,6 +548,35 @@ mod tests {
     fn double_encoding_stays_a_name() {
         // `%252e` decodes once, to the literal name `%2e`: harmless, and simply not found.
         ok("/%252e%252e/x", "%2e%2e/x", false);
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        for host in [
+            "localhost",
+            "localhost:1111",
+            "127.0.0.1",
+            "127.0.0.1:80",
+            "127.1.2.3:9",
+            "[::1]:1111",
+            "[::1]",
+            "docs.localhost:8080",
+            "LOCALHOST.",
+        ] {
+            assert!(is_loopback_host(host), "{host}");
+        }
+        for host in [
+            "example.com",
+            "evil.example:1111",
+            "127.0.0.1.evil.example",
+            "10.0.0.1:1111",
+            "[::2]:1",
+            "[::1",
+            "localhost.evil.example",
+            "",
+        ] {
+            assert!(!is_loopback_host(host), "{host}");
+        }
     }
 
     #[test]

@@ -831,3 +831,22 @@ fn bind_must_be_an_address() {
         run.stderr()
     );
 }
+
+#[test]
+fn other_host_names_are_refused_on_loopback() {
+    use std::io::{Read as _, Write as _};
+    let site = site();
+    let server = site.serve(&[]);
+    let ask = |host: &str, path: &str| {
+        let mut stream = std::net::TcpStream::connect(&server.addr).unwrap();
+        write!(stream, "GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").unwrap();
+        let mut text = String::new();
+        stream.read_to_string(&mut text).unwrap();
+        text
+    };
+    // DNS rebinding: a page on another site whose name now points at 127.0.0.1.
+    assert!(ask("evil.example", "/").starts_with("HTTP/1.0 421"));
+    assert!(ask("evil.example:1111", "/__fieldbook/events").starts_with("HTTP/1.0 421"));
+    assert!(ask("localhost", "/").starts_with("HTTP/1.0 200"));
+    assert!(ask(&server.addr, "/").starts_with("HTTP/1.0 200"));
+}
