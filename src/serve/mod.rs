@@ -33,6 +33,9 @@ pub use classify::{classify, ChangeSet, Layout};
 pub use incremental::{Cache, Output, Rebuilt, Session};
 use server::{Hub, Message};
 
+/// How long the rebuild loop waits for another batch before rendering deferred views.
+const DEFERRED_GRACE: std::time::Duration = std::time::Duration::from_millis(30);
+
 /// Runs `serve` until Ctrl-C.
 pub fn run(
     ui: &Ui,
@@ -99,7 +102,26 @@ pub fn run(
     std::thread::Builder::new()
         .name("fieldbook-rebuild".into())
         .spawn(move || {
-            for batch in batch_rx {
+            // Deferred views (print, health, search) wait for a short pause in the edits,
+            // so quick successive saves each get their page first.
+            let mut deferred = false;
+            loop {
+                let batch = if deferred {
+                    match batch_rx.recv_timeout(DEFERRED_GRACE) {
+                        Ok(batch) => batch,
+                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                            finish_deferred(&loop_hub, &mut session);
+                            deferred = false;
+                            continue;
+                        }
+                        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+                    }
+                } else {
+                    match batch_rx.recv() {
+                        Ok(batch) => batch,
+                        Err(_) => break,
+                    }
+                };
                 let started = Instant::now();
                 watcher.refresh(&batch);
                 let changes = classify(&batch, watcher.layout());
@@ -113,8 +135,8 @@ pub fn run(
                     watcher.set_layout(new_layout);
                 }
                 printed = report(&ui_copy, &rebuilt, started, false, &printed);
+                deferred = !rebuilt.deferred.is_empty();
                 publish(&loop_hub, rebuilt, changes.is_css_only());
-                finish_deferred(&loop_hub, &mut session);
             }
         })?;
 
@@ -210,7 +232,12 @@ pub fn publish(hub: &Hub, rebuilt: Rebuilt, css_only: bool) -> Vec<String> {
     });
     let Some(output) = rebuilt.output else {
         let json = failed_json.unwrap_or_else(|| Arc::from("{}"));
-        hub.update(|s| s.failed = Some(Arc::clone(&json)));
+        hub.update(|s| {
+            s.failed = Some(Arc::clone(&json));
+            // Views deferred by the last good build are rendered after the next one; until
+            // then their previous version is served rather than kept waiting.
+            s.pending.clear();
+        });
         hub.send(Message::Failed(json));
         return Vec::new();
     };

@@ -2,8 +2,8 @@
 //! batch per burst of activity, so an editor's save (write-then-rename, two writes, swap
 //! files) or a `git checkout` touching hundreds of files gives one rebuild.
 //!
-//! A burst ends when no relevant event has arrived for [`Debounce::quiet`]; a burst never
-//! lasts longer than [`Debounce::max`]. When a path the batch names has vanished (an editor
+//! A burst ends when no relevant event has arrived for [`Debounce::quiet`] (a little longer
+//! for bursts touching many files); a burst never lasts longer than [`Debounce::max`]. When a path the batch names has vanished (an editor
 //! that renames the old file away before writing the new one), the batch waits up to
 //! [`Debounce::vanished`] for it to come back. Events the build would ignore (hidden files,
 //! backups, swap files, the output folder) and reads (our own, while building) never start
@@ -30,6 +30,14 @@ pub struct Debounce {
     pub vanished: Duration,
 }
 
+impl Debounce {
+    /// The quiet time for a batch of `n` paths: a burst touching many files (a checkout, a
+    /// search-and-replace) is likely to go on, so it gets up to 100 ms more.
+    pub fn quiet_for(&self, n: usize) -> Duration {
+        self.quiet + Duration::from_millis(n.saturating_sub(1).min(100) as u64)
+    }
+}
+
 impl Default for Debounce {
     fn default() -> Debounce {
         // Editors finish a save within a millisecond or two and `git checkout` writes files
@@ -41,7 +49,7 @@ impl Default for Debounce {
             .unwrap_or(10);
         Debounce {
             quiet: Duration::from_millis(quiet),
-            max: Duration::from_millis(1000),
+            max: Duration::from_millis(2000),
             vanished: Duration::from_millis(120),
         }
     }
@@ -154,7 +162,7 @@ pub fn debounce(
         let mut last = Instant::now();
         loop {
             let now = Instant::now();
-            let quiet_left = timing.quiet.saturating_sub(now - last);
+            let quiet_left = timing.quiet_for(batch.len()).saturating_sub(now - last);
             let max_left = timing.max.saturating_sub(now - started);
             let wait = quiet_left.min(max_left);
             if wait.is_zero() {
@@ -382,6 +390,14 @@ mod tests {
             timing(),
         );
         assert_eq!(batches.len(), 2, "{batches:?}");
+    }
+
+    #[test]
+    fn bigger_bursts_wait_longer() {
+        let t = Debounce { quiet: Duration::from_millis(10), max: Duration::from_secs(1), vanished: Duration::ZERO };
+        assert_eq!(t.quiet_for(1), Duration::from_millis(10));
+        assert_eq!(t.quiet_for(51), Duration::from_millis(60));
+        assert_eq!(t.quiet_for(5000), Duration::from_millis(110));
     }
 
     #[test]

@@ -418,6 +418,17 @@ impl Events {
         event
     }
 
+    /// Skips events until one of `kind` (within 30 s each); for bursts a loaded machine may
+    /// split into several rebuilds.
+    pub fn expect_eventually(&self, kind: &str) -> Event {
+        loop {
+            let event = self.next(30).unwrap_or_else(|| panic!("no `{kind}` event"));
+            if event.kind == kind {
+                return event;
+            }
+        }
+    }
+
     /// Events arriving within `millis` of quiet.
     pub fn collect(&self, millis: u64) -> Vec<Event> {
         let mut out = Vec::new();
