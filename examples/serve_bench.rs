@@ -74,8 +74,8 @@ fn main() {
         text.push_str(&format!("\nAn edited paragraph, {marker}.\n"));
         // Drain events of earlier edits.
         while events.try_recv().is_ok() {}
-        std::fs::write(file, &text).unwrap();
         let saved = Instant::now();
+        std::fs::write(file, &text).unwrap();
         let rel = file
             .strip_prefix(site.join("content"))
             .unwrap()

@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use axum::body::Bytes;
 use rayon::prelude::*;
@@ -292,6 +292,16 @@ impl Session {
             cache: Cache::default(),
             live: None,
         }
+    }
+
+    /// Where things are before any build: from site.toml if it can be read.
+    pub fn initial_layout(&mut self) -> Layout {
+        if let Ok((config, _)) = crate::load::config(&self.options.root, &self.options.overrides) {
+            self.layout.content_dir = config.site.content_dir.clone().into();
+            self.layout.output_dir = config.site.output_dir.clone().into();
+            self.layout.theme = config.site.theme.clone();
+        }
+        self.layout.clone()
     }
 
     /// Where things are, from the last site.toml that could be read.
@@ -678,20 +688,11 @@ impl Live {
     }
 }
 
-/// Paths of a site's Markdown files, relative to its root (for tests and benchmarks).
-pub fn page_paths(root: &Path, content_dir: &Path) -> Vec<PathBuf> {
-    let found = crate::load::walk::content(&root.join(content_dir), content_dir);
-    found
-        .pages
-        .iter()
-        .map(|p| crate::load::walk::join(content_dir, p))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::serve::classify::classify;
+    use std::path::Path;
 
     struct Site {
         dir: tempfile::TempDir,

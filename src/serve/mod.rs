@@ -68,18 +68,23 @@ pub fn run(
         overrides: Overrides::default(),
     };
     let mut session = Session::new(options);
+    // Watch before the first build, so that nothing saved while it runs is missed.
+    let layout = Arc::new(RwLock::new(session.initial_layout()));
+    let (mut watcher, raw) = watch::Watch::start(layout.read().unwrap().clone())?;
     let started = Instant::now();
     let first = session.rebuild(None);
     let mut printed = report(ui, &first, started, true, &[]);
     publish(&hub, first, false);
     finish_deferred(&hub, &mut session);
+    if session.layout() != *watcher.layout() {
+        *layout.write().unwrap_or_else(|e| e.into_inner()) = session.layout();
+        watcher.set_layout(session.layout());
+    }
 
     let url = format!("http://{}/", display_addr(addr));
     eprintln!("serving {url}");
     ui.status("watching for changes; press Ctrl-C to stop");
 
-    let layout = Arc::new(RwLock::new(session.layout()));
-    let (mut watcher, raw) = watch::Watch::start(layout.read().unwrap().clone())?;
     let (batch_tx, batch_rx) = std::sync::mpsc::channel();
     let debounce_layout = Arc::clone(&layout);
     std::thread::Builder::new()

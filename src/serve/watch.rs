@@ -3,9 +3,10 @@
 //! files) or a `git checkout` touching hundreds of files gives one rebuild.
 //!
 //! A burst ends when no relevant event has arrived for [`Debounce::quiet`] (a little longer
-//! for bursts touching many files); a burst never lasts longer than [`Debounce::max`]. When a path the batch names has vanished (an editor
-//! that renames the old file away before writing the new one), the batch waits up to
-//! [`Debounce::vanished`] for it to come back. Events the build would ignore (hidden files,
+//! for bursts touching many files); it never lasts longer than [`Debounce::max`]. A burst
+//! also waits, up to [`Debounce::vanished`] from its start, while a file is still open for
+//! writing (modified, not yet closed) or a path it names is missing (editors that rename the
+//! old file away before writing the new one). Events the build would ignore (hidden files,
 //! backups, swap files, the output folder) and reads (our own, while building) never start
 //! or extend a burst.
 
@@ -14,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind};
+use notify::event::{AccessKind, AccessMode, CreateKind, EventKind, MetadataKind, ModifyKind};
 use notify::{RecursiveMode, Watcher as _};
 
 use super::classify::{classify, Layout};
@@ -26,7 +27,8 @@ pub struct Debounce {
     pub quiet: Duration,
     /// Longest burst.
     pub max: Duration,
-    /// How long a batch waits for a vanished path to reappear.
+    /// How long a burst may wait, from its start, for files being written to be closed and
+    /// vanished paths to reappear.
     pub vanished: Duration,
 }
 
@@ -149,11 +151,11 @@ pub fn debounce(
 ) {
     loop {
         // Wait for the first relevant event.
-        let mut batch: BTreeSet<PathBuf> = BTreeSet::new();
-        while batch.is_empty() {
+        let mut burst = Burst::default();
+        while burst.paths.is_empty() {
             match raw.recv() {
                 Ok(event) => {
-                    add(&mut batch, event, &layout());
+                    burst.add(event, &layout());
                 }
                 Err(_) => return,
             }
@@ -162,81 +164,95 @@ pub fn debounce(
         let mut last = Instant::now();
         loop {
             let now = Instant::now();
-            let quiet_left = timing.quiet_for(batch.len()).saturating_sub(now - last);
+            let quiet_left = timing
+                .quiet_for(burst.paths.len())
+                .saturating_sub(now - last);
             let max_left = timing.max.saturating_sub(now - started);
-            let wait = quiet_left.min(max_left);
+            let mut wait = quiet_left.min(max_left);
             if wait.is_zero() {
-                // Quiet: done, unless a path we were told about is missing and may come back.
-                let vanished = batch.iter().any(|p| !p.exists() && !is_dir_path(p));
-                if vanished && now - started < timing.vanished && max_left > Duration::ZERO {
-                    match raw.recv_timeout(timing.quiet.min(timing.vanished - (now - started))) {
-                        Ok(event) => {
-                            if add(&mut batch, event, &layout()) {
-                                last = Instant::now();
-                            }
-                            continue;
-                        }
-                        Err(RecvTimeoutError::Timeout) => continue,
-                        Err(RecvTimeoutError::Disconnected) => {
-                            let _ = out.send(batch.into_iter().collect());
-                            return;
-                        }
-                    }
+                // Quiet: done, unless a file is still being written (no close yet) or a
+                // path we were told about is missing and may come back (rename-away saves).
+                let settle_left = timing.vanished.saturating_sub(now - started);
+                if settle_left.is_zero() || max_left.is_zero() || !burst.unsettled() {
+                    break;
                 }
-                break;
+                wait = timing.quiet.min(settle_left);
             }
             match raw.recv_timeout(wait) {
                 Ok(event) => {
-                    if add(&mut batch, event, &layout()) {
+                    if burst.add(event, &layout()) {
                         last = Instant::now();
                     }
                 }
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => {
-                    let _ = out.send(batch.into_iter().collect());
+                    let _ = out.send(burst.paths.into_iter().collect());
                     return;
                 }
             }
         }
-        if out.send(batch.into_iter().collect()).is_err() {
+        if out.send(burst.paths.into_iter().collect()).is_err() {
             return;
         }
+    }
+}
+
+/// The paths of one burst, and those with a write not yet closed.
+#[derive(Default)]
+struct Burst {
+    paths: BTreeSet<PathBuf>,
+    writing: BTreeSet<PathBuf>,
+}
+
+impl Burst {
+    /// Adds an event's relevant paths; whether any were added.
+    fn add(&mut self, event: notify::Result<notify::Event>, layout: &Layout) -> bool {
+        let Ok(event) = event else {
+            // A watch error (e.g. queue overflow): treat as "anything may have changed".
+            self.paths.insert(layout.root.join("site.toml"));
+            return true;
+        };
+        if event.need_rescan() {
+            self.paths.insert(layout.root.join("site.toml"));
+            return true;
+        }
+        if !is_relevant(&event.kind) {
+            return false;
+        }
+        let relevant: Vec<PathBuf> = event
+            .paths
+            .into_iter()
+            .filter(|p| {
+                !classify(std::slice::from_ref(p), layout).is_empty() || is_watched_root(p, layout)
+            })
+            .collect();
+        for path in &relevant {
+            match event.kind {
+                EventKind::Create(CreateKind::File) | EventKind::Modify(ModifyKind::Data(_)) => {
+                    self.writing.insert(path.clone());
+                }
+                EventKind::Access(AccessKind::Close(AccessMode::Write))
+                | EventKind::Remove(_)
+                | EventKind::Modify(ModifyKind::Name(_)) => {
+                    self.writing.remove(path);
+                }
+                _ => {}
+            }
+        }
+        let added = !relevant.is_empty();
+        self.paths.extend(relevant);
+        added
+    }
+
+    /// A file is open for writing, or a file named in the burst is missing.
+    fn unsettled(&self) -> bool {
+        !self.writing.is_empty() || self.paths.iter().any(|p| !p.exists() && !is_dir_path(p))
     }
 }
 
 /// A path that had no extension when it vanished is likely a folder; don't wait for it.
 fn is_dir_path(path: &Path) -> bool {
     path.extension().is_none()
-}
-
-/// Adds an event's relevant paths; whether any were added.
-fn add(
-    batch: &mut BTreeSet<PathBuf>,
-    event: notify::Result<notify::Event>,
-    layout: &Layout,
-) -> bool {
-    let Ok(event) = event else {
-        // A watch error (e.g. queue overflow): treat as "anything may have changed".
-        batch.insert(layout.root.join("site.toml"));
-        return true;
-    };
-    if event.need_rescan() {
-        batch.insert(layout.root.join("site.toml"));
-        return true;
-    }
-    if !is_relevant(&event.kind) {
-        return false;
-    }
-    let relevant: Vec<PathBuf> = event
-        .paths
-        .into_iter()
-        .filter(|p| {
-            !classify(std::slice::from_ref(p), layout).is_empty() || is_watched_root(p, layout)
-        })
-        .collect();
-    let added = !relevant.is_empty();
-    batch.extend(relevant);
-    added
 }
 
 /// A watched folder itself (created or deleted) matters even though it names no file.
@@ -247,7 +263,7 @@ fn is_watched_root(path: &Path, layout: &Layout) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use notify::event::{CreateKind, RemoveKind, RenameMode};
+    use notify::event::{RemoveKind, RenameMode};
 
     fn layout() -> Layout {
         Layout {
@@ -263,9 +279,18 @@ mod tests {
     }
 
     fn run(events: Vec<(u64, notify::Result<notify::Event>)>, timing: Debounce) -> Vec<Batch> {
+        run_in(layout(), events, timing)
+    }
+
+    fn run_in(
+        layout: Layout,
+        events: Vec<(u64, notify::Result<notify::Event>)>,
+        timing: Debounce,
+    ) -> Vec<Batch> {
         let (raw_tx, raw_rx) = channel();
         let (out_tx, out_rx) = channel();
-        let handle = std::thread::spawn(move || debounce(raw_rx, out_tx, layout, timing));
+        let handle =
+            std::thread::spawn(move || debounce(raw_rx, out_tx, move || layout.clone(), timing));
         for (delay, e) in events {
             std::thread::sleep(Duration::from_millis(delay));
             raw_tx.send(e).unwrap();
@@ -393,8 +418,55 @@ mod tests {
     }
 
     #[test]
+    fn a_write_not_yet_closed_holds_the_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        let page = dir.path().join("content/a.md");
+        std::fs::write(&page, "x").unwrap();
+        let layout = Layout {
+            root: dir.path().to_path_buf(),
+            ..layout()
+        };
+        let timing = Debounce {
+            quiet: Duration::from_millis(20),
+            max: Duration::from_secs(2),
+            vanished: Duration::from_millis(400),
+        };
+        let modify = || {
+            Ok(notify::Event::new(EventKind::Modify(ModifyKind::Data(
+                notify::event::DataChange::Any,
+            )))
+            .add_path(page.clone()))
+        };
+        let close = || {
+            Ok(
+                notify::Event::new(EventKind::Access(AccessKind::Close(AccessMode::Write)))
+                    .add_path(page.clone()),
+            )
+        };
+        // Truncated, then written 100 ms later (a slow save), then closed: one batch.
+        let batches = run_in(
+            layout.clone(),
+            vec![(0, modify()), (100, modify()), (5, close())],
+            timing,
+        );
+        assert_eq!(batches.len(), 1, "{batches:?}");
+        // Closed at once: no waiting beyond the quiet time (a second save is its own batch).
+        let batches = run_in(
+            layout,
+            vec![(0, modify()), (0, close()), (150, modify()), (0, close())],
+            timing,
+        );
+        assert_eq!(batches.len(), 2, "{batches:?}");
+    }
+
+    #[test]
     fn bigger_bursts_wait_longer() {
-        let t = Debounce { quiet: Duration::from_millis(10), max: Duration::from_secs(1), vanished: Duration::ZERO };
+        let t = Debounce {
+            quiet: Duration::from_millis(10),
+            max: Duration::from_secs(1),
+            vanished: Duration::ZERO,
+        };
         assert_eq!(t.quiet_for(1), Duration::from_millis(10));
         assert_eq!(t.quiet_for(51), Duration::from_millis(60));
         assert_eq!(t.quiet_for(5000), Duration::from_millis(110));
