@@ -90,7 +90,7 @@ test("an open page reloads by itself after an edit, keeping its scroll position"
   assert.ok(before > 1000, `the page scrolls (${before})`);
 
   write("content/notes.md", notes("Second version, saved in an editor."));
-  await page.waitForFunction(() => document.body.innerText.includes("Second version"), null, { timeout: 20000 });
+  await page.waitForFunction(() => !!document.body && document.body.innerText.includes("Second version"), null, { timeout: 20000 });
   assert.equal(await page.evaluate(() => window.__notReloaded), undefined, "the page was reloaded");
   await page.waitForFunction((y) => Math.abs(window.scrollY - y) < 5, before, { timeout: 5000 });
   // A page that does not show the edited body stays as it is.
@@ -105,7 +105,7 @@ test("a stylesheet change swaps styles without reloading", async () => {
   const color = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.equal(await color(), "rgb(1, 2, 3)");
   write("static/fieldbook.css", "body { background-color: rgb(4, 5, 6); }\n");
-  await page.waitForFunction(() => getComputedStyle(document.body).backgroundColor === "rgb(4, 5, 6)", null, { timeout: 20000 });
+  await page.waitForFunction(() => !!document.body && getComputedStyle(document.body).backgroundColor === "rgb(4, 5, 6)", null, { timeout: 20000 });
   assert.equal(await page.evaluate(() => window.__notReloaded), true, "the page reloaded for CSS");
   await page.close();
 });
@@ -128,7 +128,7 @@ test("a broken build shows the overlay, as text, until it is fixed", async () =>
   await late.close();
 
   write("content/notes.md", notes("Third version, fixed."));
-  await page.waitForFunction(() => document.body.innerText.includes("Third version"), null, { timeout: 20000 });
+  await page.waitForFunction(() => !!document.body && document.body.innerText.includes("Third version"), null, { timeout: 20000 });
   assert.equal(await page.$("#fieldbook-overlay"), null);
   await page.close();
 });
@@ -138,7 +138,7 @@ test("many open tabs all reload", async () => {
   for (let i = 0; i < 10; i++) pages.push(await open("/notes/"));
   write("content/notes.md", notes("Fourth version, for every tab."));
   for (const page of pages) {
-    await page.waitForFunction(() => document.body.innerText.includes("Fourth version"), null, { timeout: 20000 });
+    await page.waitForFunction(() => !!document.body && document.body.innerText.includes("Fourth version"), null, { timeout: 20000 });
   }
   // Every tab still loads pages (no connection starvation).
   const extra = await context.newPage();
