@@ -303,7 +303,7 @@ mod tests {
 
     fn timing() -> Debounce {
         Debounce {
-            quiet: Duration::from_millis(30),
+            quiet: Duration::from_millis(150),
             max: Duration::from_millis(2000),
             vanished: Duration::ZERO,
         }
@@ -405,7 +405,7 @@ mod tests {
                     ),
                 ),
                 (
-                    150,
+                    800,
                     event(
                         EventKind::Modify(ModifyKind::Any),
                         "/nonexistent-site/content/b.md",

@@ -293,7 +293,7 @@ fn css_changes_swap_stylesheets() {
 
 #[test]
 fn editor_save_patterns_are_one_rebuild_each() {
-    let site = site();
+    let site = SiteTest::fixture_in_memory("kinds");
     let server = site.serve(&[]);
     let events = server.events();
     let page = |n: u32| format!("---\ntitle: Notes\n---\nVersion {n}.\n");
@@ -352,7 +352,7 @@ fn editor_save_patterns_are_one_rebuild_each() {
 
 #[test]
 fn a_checkout_of_200_files_is_one_rebuild() {
-    let site = site();
+    let site = SiteTest::fixture_in_memory("kinds");
     let server = site.serve(&[]);
     let events = server.events();
     // Like git: the files are written back to back.
@@ -818,7 +818,9 @@ fn open_starts_the_browser_and_ignores_failure() {
         std::env::var("PATH").unwrap_or_default()
     );
     let server = site.serve_with_env(&["--open"], &[("PATH", &path)]);
-    wait_for("the browser to be opened", || record.exists());
+    wait_for("the browser to be opened", || {
+        std::fs::read_to_string(&record).is_ok_and(|t| t.ends_with('\n'))
+    });
     assert_eq!(
         std::fs::read_to_string(&record).unwrap().trim(),
         format!("http://{}/", server.addr)

@@ -41,6 +41,16 @@ impl SiteTest {
         site
     }
 
+    /// Copies a fixture folder into memory-backed storage (/dev/shm) where there is one, for
+    /// tests of timing that a busy disk would disturb.
+    pub fn fixture_in_memory(name: &str) -> SiteTest {
+        let shm = Path::new("/dev/shm");
+        let dir = if shm.is_dir() { tempfile::tempdir_in(shm) } else { tempfile::tempdir() };
+        let site = SiteTest { dir: dir.unwrap() };
+        copy_tree(&fixtures().join(name), site.path());
+        site
+    }
+
     /// Copies a fixture folder from tests/fixtures.
     pub fn fixture(name: &str) -> SiteTest {
         let site = SiteTest { dir: tempfile::tempdir().unwrap() };
@@ -217,7 +227,7 @@ pub struct Server {
 
 /// The debounce quiet time the serve tests run with: longer than the default so a loaded
 /// machine's scheduling gaps never split one save into two rebuilds.
-pub const TEST_DEBOUNCE_MS: &str = "40";
+pub const TEST_DEBOUNCE_MS: &str = "100";
 
 impl SiteTest {
     /// Starts `fieldbook serve --port 0 <extra>` and waits for the URL it prints.
