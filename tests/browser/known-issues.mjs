@@ -2,14 +2,7 @@
 // up in /work/notes/BROWSER_FINDINGS.md; the suite reports it as "known" instead of failing, so the
 // rest of the suite stays useful until it is fixed. When a run no longer sees one, the runner
 // says so: delete the entry then. Keep this list short and every pattern narrow.
-export const KNOWN = [
-  {
-    id: "F1 process-map svg role=img holds links",
-    // src/render/svg.rs: <svg class="process-map" role="img"> contains one <a> per stage, so
-    // its focusable children are hidden from assistive tech (axe nested-interactive).
-    match: /^axe nested-interactive \(serious\) on process\/ .*<svg class="process-map" role="img"/,
-  },
-];
+export const KNOWN = [];
 
 const seen = new Set();
 /** Splits problem lines into [real, known]; remembers which known issues were seen. */

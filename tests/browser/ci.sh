@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Browser part of CI (called by .ci/run with the nginx copy of the handbook as $1): installs
+# Debian's chromium and nginx (node/npm only if node is missing), runs `npm ci` and the suite
+# over http, file:// and nginx under /handbook/. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+handbook="$1"
+step() { printf '\n=== %s (%ss)\n' "$*" "$SECONDS"; }
+step "browser test tools"
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
+command -v node >/dev/null 2>&1 || need+=(nodejs npm)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  # Packages must not start services (nginx would take port 80): deny it for this install only.
+  made_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made_policy=1
+  fi
+  apt-get update -q
+  apt-get install -y -q "${need[@]}" < /dev/null
+  if [ -n "$made_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
+fi
+command -v npm >/dev/null 2>&1 || { echo "npm is missing" >&2; exit 1; }
+echo "chromium: $(chromium --version 2>/dev/null || echo '?')"
+echo "nginx: $( (command -v nginx || echo /usr/sbin/nginx) | xargs -I{} {} -v 2>&1)"
+echo "node: $(node --version), npm: $(npm --version)"
+(cd tests/browser && npm ci --no-audit --no-fund)
+
+step "browser tests (http, file://, nginx under /handbook/)"
+tests/browser/nginx.sh "$handbook" node tests/browser/run.mjs
