@@ -143,7 +143,11 @@ pub struct SearchConfig {
 
 impl Default for SearchConfig {
     fn default() -> Self {
-        SearchConfig { synonyms: Vec::new(), default_synonyms: true, enabled: true }
+        SearchConfig {
+            synonyms: Vec::new(),
+            default_synonyms: true,
+            enabled: true,
+        }
     }
 }
 
@@ -157,7 +161,9 @@ pub struct LinksConfig {
 
 impl Default for LinksConfig {
     fn default() -> Self {
-        LinksConfig { broken: Spanned::new(0..0, "error".into()) }
+        LinksConfig {
+            broken: Spanned::new(0..0, "error".into()),
+        }
     }
 }
 
@@ -317,7 +323,10 @@ impl Config {
             Err(err) => return Err(vec![toml_error(source, &err)]),
         };
         let diagnostics = config.validate(source);
-        if diagnostics.iter().any(|d| d.severity == crate::diag::Severity::Error) {
+        if diagnostics
+            .iter()
+            .any(|d| d.severity == crate::diag::Severity::Error)
+        {
             return Err(diagnostics);
         }
         Ok((config, diagnostics))
@@ -335,13 +344,27 @@ impl Config {
         let at = |d: Diagnostic, span: std::ops::Range<usize>| d.at(source, span.start, span.end);
         let mut check_id = |id: &Spanned<String>, what: &str, seen: &mut Vec<String>| {
             if !crate::model::slug::is_id(id.get_ref()) {
-                out.push(at(
-                    Diagnostic::error("invalid-id", format!("{what} id `{}` is not of the form [a-z0-9-]+", id.get_ref())),
-                    id.span(),
-                )
-                .with_help(format!("try `{}`", crate::model::slug::slugify(id.get_ref()))));
+                out.push(
+                    at(
+                        Diagnostic::error(
+                            "invalid-id",
+                            format!("{what} id `{}` is not of the form [a-z0-9-]+", id.get_ref()),
+                        ),
+                        id.span(),
+                    )
+                    .with_help(format!(
+                        "try `{}`",
+                        crate::model::slug::slugify(id.get_ref())
+                    )),
+                );
             } else if seen.contains(id.get_ref()) {
-                out.push(at(Diagnostic::error("duplicate-id", format!("{what} id `{}` is declared twice", id.get_ref())), id.span()));
+                out.push(at(
+                    Diagnostic::error(
+                        "duplicate-id",
+                        format!("{what} id `{}` is declared twice", id.get_ref()),
+                    ),
+                    id.span(),
+                ));
             }
             seen.push(id.get_ref().clone());
         };
@@ -367,8 +390,19 @@ impl Config {
         for person in &self.people {
             if let Some(team) = &person.team {
                 if !self.teams.iter().any(|t| t.id.get_ref() == team.get_ref()) {
-                    out.push(at(Diagnostic::error("unknown-id", format!("unknown team `{}`", team.get_ref())), team.span())
-                        .with_help_opt(did_you_mean(team.get_ref(), self.teams.iter().map(|t| t.id.get_ref().as_str()))));
+                    out.push(
+                        at(
+                            Diagnostic::error(
+                                "unknown-id",
+                                format!("unknown team `{}`", team.get_ref()),
+                            ),
+                            team.span(),
+                        )
+                        .with_help_opt(did_you_mean(
+                            team.get_ref(),
+                            self.teams.iter().map(|t| t.id.get_ref().as_str()),
+                        )),
+                    );
                 }
             }
         }
@@ -377,26 +411,52 @@ impl Config {
             .chain(self.review.every_by_kind.values());
         for duration in durations {
             if crate::model::date::parse_duration(duration.get_ref()).is_none() {
-                out.push(at(Diagnostic::error("invalid-duration", format!("`{}` is not a duration", duration.get_ref())), duration.span())
-                    .with_help("write a number and a unit: `90d`, `12w`, `6m` or `1y`"));
+                out.push(
+                    at(
+                        Diagnostic::error(
+                            "invalid-duration",
+                            format!("`{}` is not a duration", duration.get_ref()),
+                        ),
+                        duration.span(),
+                    )
+                    .with_help("write a number and a unit: `90d`, `12w`, `6m` or `1y`"),
+                );
             }
         }
-        for kind in self.review.every_by_kind.keys().chain(self.lint.headings.keys()) {
+        for kind in self
+            .review
+            .every_by_kind
+            .keys()
+            .chain(self.lint.headings.keys())
+        {
             if !crate::model::KIND_NAMES.contains(&kind.as_str()) {
-                out.push(Diagnostic::error("unknown-kind", format!("unknown kind `{kind}`")).in_file(&source.path)
-                    .with_help(format!("kinds are {}", crate::model::KIND_NAMES.join(", "))));
+                out.push(
+                    Diagnostic::error("unknown-kind", format!("unknown kind `{kind}`"))
+                        .in_file(&source.path)
+                        .with_help(format!("kinds are {}", crate::model::KIND_NAMES.join(", "))),
+                );
             }
         }
         let broken = self.links.broken.get_ref();
         if broken != "error" && broken != "warning" {
-            out.push(at(Diagnostic::error("invalid-value", format!("`links.broken` must be `error` or `warning`, not `{broken}`")), self.links.broken.span()));
+            out.push(at(
+                Diagnostic::error(
+                    "invalid-value",
+                    format!("`links.broken` must be `error` or `warning`, not `{broken}`"),
+                ),
+                self.links.broken.span(),
+            ));
         }
         out
     }
 
     /// The review interval in days for a page kind.
     pub fn review_days(&self, kind: &str) -> i64 {
-        let text = self.review.every_by_kind.get(kind).unwrap_or(&self.review.every);
+        let text = self
+            .review
+            .every_by_kind
+            .get(kind)
+            .unwrap_or(&self.review.every);
         crate::model::date::parse_duration(text.get_ref()).unwrap_or(180)
     }
 
@@ -415,13 +475,37 @@ impl Config {
 fn toml_error(source: &SourceFile, err: &toml::de::Error) -> Diagnostic {
     let message = err.message().trim().to_string();
     let mut diagnostic = Diagnostic::error("config", message.clone());
-    if let Some(unknown) = message.strip_prefix("unknown field `").and_then(|m| m.split('`').next()) {
-        let expected: Vec<&str> = message.split("expected ").nth(1).map_or_else(Vec::new, |rest| {
-            rest.split('`').skip(1).step_by(2).collect()
-        });
-        let candidates: Vec<&str> = if expected.is_empty() { TOP_KEYS.to_vec() } else { expected };
-        diagnostic = Diagnostic::error("unknown-key", format!("unknown key `{unknown}` in site.toml"))
-            .with_help_opt(did_you_mean(unknown, candidates.iter().copied()).or_else(|| Some(format!("expected one of {}", candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")))));
+    if let Some(unknown) = message
+        .strip_prefix("unknown field `")
+        .and_then(|m| m.split('`').next())
+    {
+        let expected: Vec<&str> = message
+            .split("expected ")
+            .nth(1)
+            .map_or_else(Vec::new, |rest| {
+                rest.split('`').skip(1).step_by(2).collect()
+            });
+        let candidates: Vec<&str> = if expected.is_empty() {
+            TOP_KEYS.to_vec()
+        } else {
+            expected
+        };
+        diagnostic = Diagnostic::error(
+            "unknown-key",
+            format!("unknown key `{unknown}` in site.toml"),
+        )
+        .with_help_opt(
+            did_you_mean(unknown, candidates.iter().copied()).or_else(|| {
+                Some(format!(
+                    "expected one of {}",
+                    candidates
+                        .iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            }),
+        );
     } else if message.starts_with("missing field `title`") {
         diagnostic = diagnostic.with_help("add `title = \"My Handbook\"` under `[site]`");
     }

@@ -80,14 +80,27 @@ impl Diagnostic {
         let (line, col) = source.line_col(start);
         let end = crate::source::floor_char_boundary(&source.text, end.max(start));
         let start = crate::source::floor_char_boundary(&source.text, start);
-        let len = source.text[start..end].lines().next().map_or(1, |s| s.chars().count().max(1));
+        let len = source.text[start..end]
+            .lines()
+            .next()
+            .map_or(1, |s| s.chars().count().max(1));
         self.at_line_col(source, line, col, len)
     }
 
     /// Points at 1-based `line` and `col` of `source`.
-    pub fn at_line_col(mut self, source: &SourceFile, line: usize, col: usize, len: usize) -> Diagnostic {
+    pub fn at_line_col(
+        mut self,
+        source: &SourceFile,
+        line: usize,
+        col: usize,
+        len: usize,
+    ) -> Diagnostic {
         self.file = Some(source.path.clone());
-        self.span = Some(Span { line, col, len: len.max(1) });
+        self.span = Some(Span {
+            line,
+            col,
+            len: len.max(1),
+        });
         self.line_text = Some(source.line_text(line).to_string());
         self
     }
@@ -118,7 +131,12 @@ impl Diagnostic {
             Severity::Warning => ("warning", "1;33"),
         };
         let mut out = String::new();
-        let _ = writeln!(out, "{}{}", paint(label_color, label), paint("1", &format!(": {}", self.message)));
+        let _ = writeln!(
+            out,
+            "{}{}",
+            paint(label_color, label),
+            paint("1", &format!(": {}", self.message))
+        );
         let gutter = self.span.map_or(1, |s| s.line.to_string().len());
         let pad = " ".repeat(gutter);
         if let Some(file) = &self.file {
@@ -130,11 +148,27 @@ impl Diagnostic {
         }
         if let (Some(span), Some(text)) = (self.span, &self.line_text) {
             let bar = paint("1;34", "|");
-            let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+            let shown: String = text
+                .chars()
+                .map(|c| if c == '\t' { ' ' } else { c })
+                .collect();
             let _ = writeln!(out, "{pad} {bar}");
-            let _ = writeln!(out, "{} {bar} {shown}", paint("1;34", &span.line.to_string()));
-            let carets = "^".repeat(span.len.min(shown.chars().count().saturating_sub(span.col - 1)).max(1));
-            let _ = writeln!(out, "{pad} {bar} {}{}", " ".repeat(span.col - 1), paint(label_color, &carets));
+            let _ = writeln!(
+                out,
+                "{} {bar} {shown}",
+                paint("1;34", &span.line.to_string())
+            );
+            let carets = "^".repeat(
+                span.len
+                    .min(shown.chars().count().saturating_sub(span.col - 1))
+                    .max(1),
+            );
+            let _ = writeln!(
+                out,
+                "{pad} {bar} {}{}",
+                " ".repeat(span.col - 1),
+                paint(label_color, &carets)
+            );
         }
         if let Some(help) = &self.help {
             let _ = writeln!(out, "{pad} {} help: {help}", paint("1;34", "="));
@@ -157,24 +191,35 @@ pub struct Diagnostics {
 impl Diagnostics {
     /// Records one diagnostic.
     pub fn push(&self, diagnostic: Diagnostic) {
-        self.items.lock().unwrap_or_else(|e| e.into_inner()).push(diagnostic);
+        self.items
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(diagnostic);
     }
 
     /// Records many.
     pub fn extend(&self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
-        self.items.lock().unwrap_or_else(|e| e.into_inner()).extend(diagnostics);
+        self.items
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(diagnostics);
     }
 
     /// Whether an error was recorded.
     pub fn has_errors(&self) -> bool {
-        self.items.lock().unwrap_or_else(|e| e.into_inner()).iter().any(|d| d.severity == Severity::Error)
+        self.items
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 
     /// All diagnostics in a stable order: by file, position, then message.
     pub fn into_sorted(self) -> Vec<Diagnostic> {
         let mut items = self.items.into_inner().unwrap_or_else(|e| e.into_inner());
         items.sort_by(|a, b| {
-            (&a.file, a.span, a.severity, &a.message).cmp(&(&b.file, b.span, b.severity, &b.message))
+            (&a.file, a.span, a.severity, &a.message)
+                .cmp(&(&b.file, b.span, b.severity, &b.message))
         });
         items.dedup();
         items
@@ -198,7 +243,10 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// "did you mean `x`?" for the closest candidate, if any is close.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     suggest(word, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 

@@ -23,15 +23,39 @@ pub fn run(cli: cli::Cli) -> ExitCode {
     let color = match cli.color {
         cli::ColorChoice::Always => true,
         cli::ColorChoice::Never => false,
-        cli::ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        cli::ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none()
+                && std::io::IsTerminal::is_terminal(&std::io::stderr())
+        }
     };
-    let ui = cmd::Ui { color, quiet: cli.quiet, verbose: cli.verbose };
+    let ui = cmd::Ui {
+        color,
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
     let result = match cli.command {
-        cli::Command::Build { output, drafts, base_url } => cmd::build::run(&ui, &cli.root, output, drafts, base_url),
-        cli::Command::Check { format, deny_warnings, changed_since } => cmd::check::run(&ui, &cli.root, format, deny_warnings, changed_since),
-        cli::Command::Serve { bind, port, open, drafts } => cmd::serve::run(&ui, &cli.root, &bind, port, open, drafts),
+        cli::Command::Build {
+            output,
+            drafts,
+            base_url,
+        } => cmd::build::run(&ui, &cli.root, output, drafts, base_url),
+        cli::Command::Check {
+            format,
+            deny_warnings,
+            changed_since,
+        } => cmd::check::run(&ui, &cli.root, format, deny_warnings, changed_since),
+        cli::Command::Serve {
+            bind,
+            port,
+            open,
+            drafts,
+        } => cmd::serve::run(&ui, &cli.root, &bind, port, open, drafts),
         cli::Command::Init { dir } => cmd::init::run(&ui, dir.unwrap_or_else(|| cli.root.clone())),
-        cli::Command::New { kind, title, section } => cmd::new::run(&ui, &cli.root, &kind, &title, section.as_deref()),
+        cli::Command::New {
+            kind,
+            title,
+            section,
+        } => cmd::new::run(&ui, &cli.root, &kind, &title, section.as_deref()),
     };
     match result {
         Ok(code) => code,

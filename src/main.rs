@@ -12,7 +12,11 @@ fn main() -> std::process::ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return if err.use_stderr() { std::process::ExitCode::from(2) } else { std::process::ExitCode::SUCCESS };
+            return if err.use_stderr() {
+                std::process::ExitCode::from(2)
+            } else {
+                std::process::ExitCode::SUCCESS
+            };
         }
     };
     fieldbook::run(cli)

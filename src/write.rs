@@ -22,7 +22,9 @@ pub fn is_safe_path(path: &str) -> bool {
         && !path.starts_with('/')
         && !path.contains('\\')
         && !path.contains('\0')
-        && path.split('/').all(|s| !s.is_empty() && s != "." && s != ".." && !s.contains(':'))
+        && path
+            .split('/')
+            .all(|s| !s.is_empty() && s != "." && s != ".." && !s.contains(':'))
 }
 
 const MANIFEST: &str = ".fieldbook-manifest";
@@ -42,26 +44,35 @@ pub struct DiskSink {
 impl DiskSink {
     /// Prepares the buffer beside `out_dir`. `root` resolves copied files.
     pub fn new(root: &Path, out_dir: &Path) -> anyhow::Result<DiskSink> {
-        let parent = out_dir.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        std::fs::create_dir_all(&parent).with_context(|| format!("cannot create `{}`", parent.display()))?;
-        let name = out_dir.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().to_string());
+        let parent = out_dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        std::fs::create_dir_all(&parent)
+            .with_context(|| format!("cannot create `{}`", parent.display()))?;
+        let name = out_dir
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().to_string());
         let buffer = parent.join(format!(".{name}.fieldbook-prev"));
         let manifest = buffer.join(MANIFEST);
         // The manifest is removed before the buffer changes and written back only when a
         // build completes, so a buffer without one (interrupted build) is started afresh.
         let previous = match std::fs::read_to_string(&manifest) {
             Ok(text) if buffer.is_dir() => {
-                std::fs::remove_file(&manifest).with_context(|| format!("cannot update `{}`", buffer.display()))?;
+                std::fs::remove_file(&manifest)
+                    .with_context(|| format!("cannot update `{}`", buffer.display()))?;
                 parse_manifest(&text)
             }
             _ => {
                 if buffer.exists() {
-                    std::fs::remove_dir_all(&buffer).with_context(|| format!("cannot clear `{}`", buffer.display()))?;
+                    std::fs::remove_dir_all(&buffer)
+                        .with_context(|| format!("cannot clear `{}`", buffer.display()))?;
                 }
                 HashMap::new()
             }
         };
-        std::fs::create_dir_all(&buffer).with_context(|| format!("cannot create `{}`", buffer.display()))?;
+        std::fs::create_dir_all(&buffer)
+            .with_context(|| format!("cannot create `{}`", buffer.display()))?;
         Ok(DiskSink {
             root: root.to_path_buf(),
             out_dir: out_dir.to_path_buf(),
@@ -75,13 +86,17 @@ impl DiskSink {
 
     fn put_file(&self, file: &OutputFile) -> anyhow::Result<()> {
         if !is_safe_path(&file.path) {
-            bail!("refusing to write `{}` outside the output folder", file.path);
+            bail!(
+                "refusing to write `{}` outside the output folder",
+                file.path
+            );
         }
         let copied;
         let bytes: &[u8] = match &file.contents {
             Contents::Bytes(bytes) => bytes,
             Contents::Copy(source) => {
-                copied = std::fs::read(self.root.join(source)).with_context(|| format!("cannot read `{}`", source.display()))?;
+                copied = std::fs::read(self.root.join(source))
+                    .with_context(|| format!("cannot read `{}`", source.display()))?;
                 &copied
             }
         };
@@ -89,7 +104,10 @@ impl DiskSink {
         {
             let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
             if written.insert(file.path.clone(), hash).is_some() {
-                bail!("two outputs for `{}`; rename one of the files that produce it", file.path);
+                bail!(
+                    "two outputs for `{}`; rename one of the files that produce it",
+                    file.path
+                );
             }
         }
         let dest = crate::load::walk::join(&self.buffer, &file.path);
@@ -97,10 +115,18 @@ impl DiskSink {
             return Ok(());
         }
         if let Some(dir) = dest.parent() {
-            let known = self.dirs.lock().unwrap_or_else(|e| e.into_inner()).contains(dir);
+            let known = self
+                .dirs
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(dir);
             if !known {
-                std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
-                self.dirs.lock().unwrap_or_else(|e| e.into_inner()).insert(dir.to_path_buf());
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create `{}`", dir.display()))?;
+                self.dirs
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(dir.to_path_buf());
             }
         }
         std::fs::write(&dest, bytes).with_context(|| format!("cannot write `{}`", dest.display()))
@@ -124,13 +150,16 @@ impl DiskSink {
                 dir = d.parent();
             }
         }
-        let mut manifest = std::fs::File::create(self.buffer.join(MANIFEST)).context("cannot write the output manifest")?;
+        let mut manifest = std::fs::File::create(self.buffer.join(MANIFEST))
+            .context("cannot write the output manifest")?;
         let sorted: BTreeMap<&String, &u64> = written.iter().collect();
         let mut text = String::with_capacity(sorted.len() * 48);
         for (path, hash) in sorted {
             text.push_str(&format!("{hash:016x} {path}\n"));
         }
-        manifest.write_all(text.as_bytes()).context("cannot write the output manifest")?;
+        manifest
+            .write_all(text.as_bytes())
+            .context("cannot write the output manifest")?;
         drop(manifest);
         // The manifest travels with its folder through the swap, so the buffer always
         // describes itself, whatever happens between two builds.
@@ -178,7 +207,8 @@ pub fn fingerprint(bytes: &[u8]) -> u64 {
 /// step, so the output folder exists at every instant, even if the process is killed.
 fn swap_in(buffer: &Path, out_dir: &Path) -> anyhow::Result<()> {
     if !out_dir.exists() {
-        std::fs::rename(buffer, out_dir).with_context(|| format!("cannot move the new site to `{}`", out_dir.display()))?;
+        std::fs::rename(buffer, out_dir)
+            .with_context(|| format!("cannot move the new site to `{}`", out_dir.display()))?;
         return Ok(());
     }
     if exchange(buffer, out_dir) {
@@ -186,10 +216,12 @@ fn swap_in(buffer: &Path, out_dir: &Path) -> anyhow::Result<()> {
     }
     let aside = buffer.with_extension("old");
     let _ = std::fs::remove_dir_all(&aside);
-    std::fs::rename(out_dir, &aside).with_context(|| format!("cannot move the old output `{}` aside", out_dir.display()))?;
+    std::fs::rename(out_dir, &aside)
+        .with_context(|| format!("cannot move the old output `{}` aside", out_dir.display()))?;
     if let Err(err) = std::fs::rename(buffer, out_dir) {
         let _ = std::fs::rename(&aside, out_dir);
-        return Err(err).with_context(|| format!("cannot move the new site to `{}`", out_dir.display()));
+        return Err(err)
+            .with_context(|| format!("cannot move the new site to `{}`", out_dir.display()));
     }
     std::fs::rename(&aside, buffer).with_context(|| format!("cannot keep `{}`", buffer.display()))
 }
@@ -197,11 +229,22 @@ fn swap_in(buffer: &Path, out_dir: &Path) -> anyhow::Result<()> {
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> bool {
     use std::os::unix::ffi::OsStrExt;
-    let (Ok(a), Ok(b)) = (std::ffi::CString::new(a.as_os_str().as_bytes()), std::ffi::CString::new(b.as_os_str().as_bytes())) else {
+    let (Ok(a), Ok(b)) = (
+        std::ffi::CString::new(a.as_os_str().as_bytes()),
+        std::ffi::CString::new(b.as_os_str().as_bytes()),
+    ) else {
         return false;
     };
     // SAFETY: both arguments are valid NUL-terminated paths that outlive the call.
-    let rc = unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
     rc == 0
 }
 
@@ -218,7 +261,10 @@ pub struct MemorySink {
 
 impl Sink for MemorySink {
     fn put(&self, file: OutputFile) {
-        self.files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(file);
     }
 }
 
@@ -237,7 +283,8 @@ pub fn to_memory(root: &Path, files: Vec<OutputFile>) -> anyhow::Result<BTreeMap
     for file in files {
         let bytes = match file.contents {
             Contents::Bytes(bytes) => bytes,
-            Contents::Copy(source) => std::fs::read(root.join(&source)).with_context(|| format!("cannot read `{}`", source.display()))?,
+            Contents::Copy(source) => std::fs::read(root.join(&source))
+                .with_context(|| format!("cannot read `{}`", source.display()))?,
         };
         site.insert(file.path, bytes);
     }
@@ -252,9 +299,17 @@ pub fn create_new(dir: &Path, files: &[(String, String)]) -> anyhow::Result<()> 
             bail!("refusing to write `{rel}` outside `{}`", dir.display());
         }
     }
-    let existing: Vec<String> = files.iter().filter(|(rel, _)| crate::load::walk::join(dir, rel).exists()).map(|(rel, _)| format!("`{rel}`")).collect();
+    let existing: Vec<String> = files
+        .iter()
+        .filter(|(rel, _)| crate::load::walk::join(dir, rel).exists())
+        .map(|(rel, _)| format!("`{rel}`"))
+        .collect();
     if !existing.is_empty() {
-        bail!("refusing to overwrite {} in `{}`; nothing was written", existing.join(", "), dir.display());
+        bail!(
+            "refusing to overwrite {} in `{}`; nothing was written",
+            existing.join(", "),
+            dir.display()
+        );
     }
     let mut created: Vec<PathBuf> = Vec::new();
     for (rel, text) in files {
@@ -272,19 +327,32 @@ pub fn create_new(dir: &Path, files: &[(String, String)]) -> anyhow::Result<()> 
 
 fn create_one(path: &Path, text: &str) -> anyhow::Result<()> {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create `{}`", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create `{}`", parent.display()))?;
     }
     // `create_new` fails if the file appeared since the check: never overwrite.
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path).with_context(|| format!("cannot create `{}`", path.display()))?;
-    std::io::Write::write_all(&mut file, text.as_bytes()).with_context(|| format!("cannot write `{}`", path.display()))
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("cannot create `{}`", path.display()))?;
+    std::io::Write::write_all(&mut file, text.as_bytes())
+        .with_context(|| format!("cannot write `{}`", path.display()))
 }
 
 /// Adds `item` as the last line of the Markdown file at `path`: right after a list that ends
 /// the file, else after a blank line.
 pub fn append_list_item(path: &Path, item: &str) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read `{}`", path.display()))?;
-    let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let is_list = ["- ", "* ", "+ "].iter().any(|m| last.trim_start().starts_with(m));
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read `{}`", path.display()))?;
+    let last = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    let is_list = ["- ", "* ", "+ "]
+        .iter()
+        .any(|m| last.trim_start().starts_with(m));
     let mut addition = String::new();
     if !text.is_empty() && !text.ends_with('\n') {
         addition.push('\n');
@@ -294,8 +362,12 @@ pub fn append_list_item(path: &Path, item: &str) -> anyhow::Result<()> {
     }
     addition.push_str(item);
     addition.push('\n');
-    let mut file = std::fs::OpenOptions::new().append(true).open(path).with_context(|| format!("cannot open `{}`", path.display()))?;
-    std::io::Write::write_all(&mut file, addition.as_bytes()).with_context(|| format!("cannot write `{}`", path.display()))
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(path)
+        .with_context(|| format!("cannot open `{}`", path.display()))?;
+    std::io::Write::write_all(&mut file, addition.as_bytes())
+        .with_context(|| format!("cannot write `{}`", path.display()))
 }
 
 #[cfg(test)]
@@ -304,7 +376,15 @@ mod tests {
 
     #[test]
     fn unsafe_paths() {
-        for p in ["../x", "/etc/passwd", "a/../../b", "a\\..\\b", "c:/x", "", "a//b"] {
+        for p in [
+            "../x",
+            "/etc/passwd",
+            "a/../../b",
+            "a\\..\\b",
+            "c:/x",
+            "",
+            "a//b",
+        ] {
             assert!(!is_safe_path(p), "{p}");
         }
         assert!(is_safe_path("a/b/index.html"));

@@ -7,18 +7,31 @@ use std::time::Instant;
 use super::pipeline::{self, Options};
 use super::Ui;
 use crate::config::Overrides;
-use crate::write::DiskSink;
 use crate::model::history::Status as HistoryStatus;
+use crate::write::DiskSink;
 
 /// Runs `build`.
-pub fn run(ui: &Ui, root: &Path, output: Option<PathBuf>, drafts: bool, base_url: Option<String>) -> anyhow::Result<ExitCode> {
+pub fn run(
+    ui: &Ui,
+    root: &Path,
+    output: Option<PathBuf>,
+    drafts: bool,
+    base_url: Option<String>,
+) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let options = Options { root: root.to_path_buf(), drafts, overrides: Overrides { base_url }, git_history: true };
+    let options = Options {
+        root: root.to_path_buf(),
+        drafts,
+        overrides: Overrides { base_url },
+        git_history: true,
+    };
     let out_dir = match output {
         Some(dir) if dir.is_absolute() => Some(dir),
         Some(dir) => Some(std::env::current_dir()?.join(dir)),
         // A broken site.toml is reported by the pipeline; nothing is written then.
-        None => crate::load::config(root, &options.overrides).ok().map(|(config, _)| root.join(&config.site.output_dir)),
+        None => crate::load::config(root, &options.overrides)
+            .ok()
+            .map(|(config, _)| root.join(&config.site.output_dir)),
     };
     let (outcome, sink) = match &out_dir {
         Some(dir) => {
@@ -34,7 +47,11 @@ pub fn run(ui: &Ui, root: &Path, output: Option<PathBuf>, drafts: bool, base_url
         let swap_start = Instant::now();
         sink.finish()?;
         let mut timings = outcome.timings.clone();
-        timings.push(("swap", swap_start.elapsed().as_secs_f64(), pipeline::peak_rss_mb()));
+        timings.push((
+            "swap",
+            swap_start.elapsed().as_secs_f64(),
+            pipeline::peak_rss_mb(),
+        ));
         print_timings(ui, &timings);
     }
     let out_dir = out_dir.unwrap_or_else(|| root.join(&outcome.output_dir));
@@ -43,7 +60,11 @@ pub fn run(ui: &Ui, root: &Path, output: Option<PathBuf>, drafts: bool, base_url
         (s.pages.len() - sections, sections)
     });
     let seconds = started.elapsed().as_secs_f64();
-    let verdict = if errors == 0 { format!("built {}", pipeline::display(&out_dir)) } else { "build failed; previous output left untouched".into() };
+    let verdict = if errors == 0 {
+        format!("built {}", pipeline::display(&out_dir))
+    } else {
+        "build failed; previous output left untouched".into()
+    };
     let line = format!("{verdict}: {pages} pages, {sections} sections, {warnings} warnings, {errors} errors in {seconds:.2}s");
     if errors > 0 {
         eprintln!("{line}");

@@ -12,8 +12,17 @@ use crate::diag::{display_path, Diagnostic, Severity};
 use crate::model::Site;
 
 /// Runs `check`.
-pub fn run(ui: &Ui, root: &Path, format: Format, deny_warnings: bool, changed_since: Option<String>) -> anyhow::Result<ExitCode> {
-    let options = Options { root: root.to_path_buf(), ..Options::default() };
+pub fn run(
+    ui: &Ui,
+    root: &Path,
+    format: Format,
+    deny_warnings: bool,
+    changed_since: Option<String>,
+) -> anyhow::Result<ExitCode> {
+    let options = Options {
+        root: root.to_path_buf(),
+        ..Options::default()
+    };
     let outcome = pipeline::run(&options)?;
     let mut diagnostics = outcome.diagnostics.clone();
     if let Some(site) = &outcome.site {
@@ -21,12 +30,20 @@ pub fn run(ui: &Ui, root: &Path, format: Format, deny_warnings: bool, changed_si
     }
     if let Some(rev) = changed_since {
         let changed = crate::load::git::changed_since(root, &rev)?;
-        diagnostics.retain(|d| d.severity == Severity::Error || d.file.as_ref().is_some_and(|f| changed.contains(&display_path(f))));
+        diagnostics.retain(|d| {
+            d.severity == Severity::Error
+                || d.file
+                    .as_ref()
+                    .is_some_and(|f| changed.contains(&display_path(f)))
+        });
     }
     let sink = crate::diag::Diagnostics::default();
     sink.extend(diagnostics);
     let diagnostics = sink.into_sorted();
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = diagnostics.len() - errors;
     match format {
         Format::Human => {
@@ -40,7 +57,11 @@ pub fn run(ui: &Ui, root: &Path, format: Format, deny_warnings: bool, changed_si
             }
         }
     }
-    Ok(if errors > 0 || (deny_warnings && warnings > 0) { super::content_errors() } else { ExitCode::SUCCESS })
+    Ok(if errors > 0 || (deny_warnings && warnings > 0) {
+        super::content_errors()
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Lints that only `check` reports: orphans and missing summaries.
@@ -57,9 +78,20 @@ pub fn lints(site: &Site) -> Vec<Diagnostic> {
                 .with_help("link to it from a related page or list it in `related:` so readers can find it"));
         }
         // Kinds other than `page` require a summary, which is already an error.
-        if page.summary.is_empty() && page.has_front_matter && matches!(page.kind, crate::model::PageKind::Page) {
-            out.push(page.at_key(Diagnostic::warning("missing-summary", "page has no `summary`"), "title", None)
-                .with_help("add a one-sentence `summary:`; it is the search snippet and the card text"));
+        if page.summary.is_empty()
+            && page.has_front_matter
+            && matches!(page.kind, crate::model::PageKind::Page)
+        {
+            out.push(
+                page.at_key(
+                    Diagnostic::warning("missing-summary", "page has no `summary`"),
+                    "title",
+                    None,
+                )
+                .with_help(
+                    "add a one-sentence `summary:`; it is the search snippet and the card text",
+                ),
+            );
         }
     }
     out
@@ -86,7 +118,11 @@ fn to_json(diagnostics: &[Diagnostic]) -> String {
 }
 
 fn to_github(d: &Diagnostic) -> String {
-    let level = if d.severity == Severity::Error { "error" } else { "warning" };
+    let level = if d.severity == Severity::Error {
+        "error"
+    } else {
+        "warning"
+    };
     let mut props = Vec::new();
     if let Some(file) = &d.file {
         props.push(format!("file={}", escape_property(&display_path(file))));
@@ -105,7 +141,9 @@ fn to_github(d: &Diagnostic) -> String {
 }
 
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(text: &str) -> String {

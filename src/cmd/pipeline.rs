@@ -11,8 +11,8 @@ use crate::config::Overrides;
 use crate::diag::{did_you_mean, Diagnostic, Severity};
 use crate::load::{self, LoadError};
 use crate::markdown::{self, links::Resolver, PageRef, RenderOptions};
-use crate::model::page::{self, Page, PageKind};
 use crate::model::history::{History, Status as HistoryStatus};
+use crate::model::page::{self, Page, PageKind};
 use crate::model::{tree, Date, Site};
 use crate::render::{self, OutputFile};
 
@@ -50,12 +50,18 @@ pub struct Outcome {
 impl Outcome {
     /// Number of errors.
     pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 
     /// Number of warnings.
     pub fn warnings(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
     }
 }
 
@@ -67,7 +73,8 @@ struct Clock {
 impl Clock {
     fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
-        self.timings.push((stage, (now - self.last).as_secs_f64(), peak_rss_mb()));
+        self.timings
+            .push((stage, (now - self.last).as_secs_f64(), peak_rss_mb()));
         self.last = now;
     }
 }
@@ -76,7 +83,11 @@ impl Clock {
 pub fn peak_rss_mb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
         .map_or(0, |kb| kb / 1024)
 }
 
@@ -91,12 +102,22 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
 /// Runs the whole pipeline, handing rendered files to `sink` as they are made.
 /// `Err` only for failures the author cannot fix in content.
 pub fn run_into(options: &Options, sink: &dyn render::Sink) -> anyhow::Result<Outcome> {
-    let mut clock = Clock { last: Instant::now(), timings: Vec::new() };
+    let mut clock = Clock {
+        last: Instant::now(),
+        timings: Vec::new(),
+    };
     let today = Date::today().map_err(anyhow::Error::msg)?;
     let input = match load::site(&options.root, &options.overrides) {
         Ok(input) => input,
         Err(LoadError::Config(diagnostics)) => {
-            return Ok(Outcome { diagnostics: sorted(diagnostics), files: Vec::new(), site: None, output_dir: PathBuf::from("public"), timings: clock.timings, history: HistoryStatus::NotRead })
+            return Ok(Outcome {
+                diagnostics: sorted(diagnostics),
+                files: Vec::new(),
+                site: None,
+                output_dir: PathBuf::from("public"),
+                timings: clock.timings,
+                history: HistoryStatus::NotRead,
+            })
         }
         Err(LoadError::Io(err)) => return Err(err),
     };
@@ -116,7 +137,12 @@ pub fn run_into(options: &Options, sink: &dyn render::Sink) -> anyhow::Result<Ou
         .pages
         .into_par_iter()
         .map(|source| {
-            let rel = source.path.strip_prefix(&content_prefix).unwrap_or(&source.path).to_string_lossy().replace('\\', "/");
+            let rel = source
+                .path
+                .strip_prefix(&content_prefix)
+                .unwrap_or(&source.path)
+                .to_string_lossy()
+                .replace('\\', "/");
             page::from_source(source, rel, &config)
         })
         .collect();
@@ -129,7 +155,13 @@ pub fn run_into(options: &Options, sink: &dyn render::Sink) -> anyhow::Result<Ou
     clock.lap("front matter");
 
     let resolver = Resolver::new(
-        pages.iter().map(|p| (p.rel.as_str(), p.is_section.then_some(p.dir.as_str()), p.url.as_str())),
+        pages.iter().map(|p| {
+            (
+                p.rel.as_str(),
+                p.is_section.then_some(p.dir.as_str()),
+                p.url.as_str(),
+            )
+        }),
         &input.assets,
         generated_urls(&config),
     );
@@ -142,7 +174,13 @@ pub fn run_into(options: &Options, sink: &dyn render::Sink) -> anyhow::Result<Ou
         .par_iter()
         .map(|page| {
             let source = page.source.as_ref()?;
-            let page_ref = PageRef { source, body_offset: page.body_offset, dir: &page.link_dir, url: &page.url, title: &page.title };
+            let page_ref = PageRef {
+                source,
+                body_offset: page.body_offset,
+                dir: &page.link_dir,
+                url: &page.url,
+                title: &page.title,
+            };
             Some(markdown::render(&page_ref, &resolver, render_options))
         })
         .collect();
@@ -154,7 +192,11 @@ pub fn run_into(options: &Options, sink: &dyn render::Sink) -> anyhow::Result<Ou
     for (index, rendered) in rendered.into_iter().enumerate() {
         let Some(rendered) = rendered else { continue };
         diagnostics.extend(rendered.diagnostics);
-        let mut linked: Vec<usize> = rendered.linked_pages.into_iter().filter(|&t| t != index).collect();
+        let mut linked: Vec<usize> = rendered
+            .linked_pages
+            .into_iter()
+            .filter(|&t| t != index)
+            .collect();
         linked.sort_unstable();
         linked.dedup();
         for target in linked {
@@ -167,7 +209,11 @@ pub fn run_into(options: &Options, sink: &dyn render::Sink) -> anyhow::Result<Ou
         page.text = rendered.text;
         page.words = rendered.words;
     }
-    let by_key: std::collections::HashMap<&str, usize> = pages.iter().enumerate().map(|(i, p)| (p.key.as_str(), i)).collect();
+    let by_key: std::collections::HashMap<&str, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.key.as_str(), i))
+        .collect();
     for (i, page) in pages.iter().enumerate() {
         for related in &page.related {
             if let Some(&target) = by_key.get(related.as_str()) {
@@ -177,11 +223,19 @@ pub fn run_into(options: &Options, sink: &dyn render::Sink) -> anyhow::Result<Ou
             }
         }
     }
-    check_anchors(&pages, &anchor_uses, render_options.broken_links_warn, &mut diagnostics);
+    check_anchors(
+        &pages,
+        &anchor_uses,
+        render_options.broken_links_warn,
+        &mut diagnostics,
+    );
     let mut site = tree::finish(pages, config, today, inbound, &mut diagnostics);
     clock.lap("links");
     if let Some(history) = history {
-        site.history = history.join().unwrap_or_else(|_| History { status: HistoryStatus::NoGit, ..History::default() });
+        site.history = history.join().unwrap_or_else(|_| History {
+            status: HistoryStatus::NoGit,
+            ..History::default()
+        });
         clock.lap("git history");
     }
 
@@ -197,13 +251,25 @@ pub fn run_into(options: &Options, sink: &dyn render::Sink) -> anyhow::Result<Ou
         if !diagnostics.iter().any(|d| d.severity == Severity::Error) {
             let (search_files, search_script) = crate::cmd::search_index::build(&site);
             clock.lap("search");
-            let extras = render::Extras { static_files: &input.static_files, assets: &input.assets, search_files, search_script };
+            let extras = render::Extras {
+                static_files: &input.static_files,
+                assets: &input.assets,
+                search_files,
+                search_script,
+            };
             diagnostics.extend(render::site(&site, templates, extras, sink));
             clock.lap("render");
         }
     }
     let history = site.history.status;
-    Ok(Outcome { diagnostics: sorted(diagnostics), files: Vec::new(), site: Some(site), output_dir, timings: clock.timings, history })
+    Ok(Outcome {
+        diagnostics: sorted(diagnostics),
+        files: Vec::new(),
+        site: Some(site),
+        output_dir,
+        timings: clock.timings,
+        history,
+    })
 }
 
 fn sorted(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
@@ -215,15 +281,51 @@ fn sorted(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// URLs of generated pages, valid as link targets in content.
 fn generated_urls(config: &crate::config::Config) -> HashSet<String> {
     let r = &config.routes;
-    let mut urls: HashSet<String> = [&r.stages, &r.process, &r.health, &r.print, &r.owners, &r.roles, &r.personas, &r.tags, &r.search, &r.whats_new]
-        .iter()
-        .map(|f| format!("{f}/"))
-        .collect();
-    urls.extend(config.stages.iter().map(|s| format!("{}/{}/", r.stages, s.id.get_ref())));
-    urls.extend(config.roles.iter().map(|s| format!("{}/{}/", r.roles, s.id.get_ref())));
-    urls.extend(config.personas.iter().map(|s| format!("{}/{}/", r.personas, s.id.get_ref())));
-    urls.extend(config.teams.iter().map(|s| format!("{}/{}/", r.owners, s.id.get_ref())));
-    urls.extend(config.people.iter().map(|s| format!("{}/{}/", r.owners, s.id.get_ref())));
+    let mut urls: HashSet<String> = [
+        &r.stages,
+        &r.process,
+        &r.health,
+        &r.print,
+        &r.owners,
+        &r.roles,
+        &r.personas,
+        &r.tags,
+        &r.search,
+        &r.whats_new,
+    ]
+    .iter()
+    .map(|f| format!("{f}/"))
+    .collect();
+    urls.extend(
+        config
+            .stages
+            .iter()
+            .map(|s| format!("{}/{}/", r.stages, s.id.get_ref())),
+    );
+    urls.extend(
+        config
+            .roles
+            .iter()
+            .map(|s| format!("{}/{}/", r.roles, s.id.get_ref())),
+    );
+    urls.extend(
+        config
+            .personas
+            .iter()
+            .map(|s| format!("{}/{}/", r.personas, s.id.get_ref())),
+    );
+    urls.extend(
+        config
+            .teams
+            .iter()
+            .map(|s| format!("{}/{}/", r.owners, s.id.get_ref())),
+    );
+    urls.extend(
+        config
+            .people
+            .iter()
+            .map(|s| format!("{}/{}/", r.owners, s.id.get_ref())),
+    );
     urls.insert("404.html".into());
     urls.insert("sitemap.xml".into());
     urls.insert("feed.xml".into());
@@ -241,25 +343,55 @@ fn page_anchors(page: &Page, extra: &[String]) -> HashSet<String> {
     ids
 }
 
-fn check_anchors(pages: &[Page], uses: &[(usize, Vec<markdown::AnchorUse>, Vec<String>)], warn: bool, out: &mut Vec<Diagnostic>) {
-    let extras: std::collections::HashMap<usize, &Vec<String>> = uses.iter().map(|(i, _, e)| (*i, e)).collect();
+fn check_anchors(
+    pages: &[Page],
+    uses: &[(usize, Vec<markdown::AnchorUse>, Vec<String>)],
+    warn: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    let extras: std::collections::HashMap<usize, &Vec<String>> =
+        uses.iter().map(|(i, _, e)| (*i, e)).collect();
     let no_extra = Vec::new();
-    let anchors: Vec<HashSet<String>> = pages.iter().enumerate().map(|(i, p)| page_anchors(p, extras.get(&i).copied().unwrap_or(&no_extra))).collect();
+    let anchors: Vec<HashSet<String>> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| page_anchors(p, extras.get(&i).copied().unwrap_or(&no_extra)))
+        .collect();
     for (index, list, _) in uses {
-        let Some(source) = &pages[*index].source else { continue };
+        let Some(source) = &pages[*index].source else {
+            continue;
+        };
         for anchor_use in list {
             let target = anchor_use.page.unwrap_or(*index);
             if anchor_use.anchor.is_empty() || anchors[target].contains(&anchor_use.anchor) {
                 continue;
             }
             let message = if target == *index {
-                format!("broken anchor `#{}`: no such heading on this page", anchor_use.anchor)
+                format!(
+                    "broken anchor `#{}`: no such heading on this page",
+                    anchor_use.anchor
+                )
             } else {
-                format!("broken anchor `#{}`: no such heading in `{}`", anchor_use.anchor, pages[target].display_path())
+                format!(
+                    "broken anchor `#{}`: no such heading in `{}`",
+                    anchor_use.anchor,
+                    pages[target].display_path()
+                )
             };
-            let d = if warn { Diagnostic::warning("broken-anchor", message) } else { Diagnostic::error("broken-anchor", message) };
-            let help = did_you_mean(&anchor_use.anchor, anchors[target].iter().map(String::as_str)).unwrap_or_else(|| "anchors are heading texts in lowercase with spaces as `-`".into());
-            out.push(d.at(source, anchor_use.range.0, anchor_use.range.1).with_help(help));
+            let d = if warn {
+                Diagnostic::warning("broken-anchor", message)
+            } else {
+                Diagnostic::error("broken-anchor", message)
+            };
+            let help = did_you_mean(
+                &anchor_use.anchor,
+                anchors[target].iter().map(String::as_str),
+            )
+            .unwrap_or_else(|| "anchors are heading texts in lowercase with spaces as `-`".into());
+            out.push(
+                d.at(source, anchor_use.range.0, anchor_use.range.1)
+                    .with_help(help),
+            );
         }
     }
 }

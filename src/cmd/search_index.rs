@@ -18,7 +18,11 @@ pub fn build(site: &Site) -> (Vec<OutputFile>, String) {
         default_synonyms: site.config.search.default_synonyms,
     };
     let index = search::build(&docs, &options);
-    let files = index.files.into_iter().map(|f| OutputFile::bytes(f.path, f.bytes)).collect();
+    let files = index
+        .files
+        .into_iter()
+        .map(|f| OutputFile::bytes(f.path, f.bytes))
+        .collect();
     (files, index.entry)
 }
 
@@ -36,13 +40,24 @@ fn doc(site: &Site, index: usize) -> SearchDoc {
     let mut sections: Vec<SearchSection> = page
         .text
         .iter()
-        .map(|s| SearchSection { anchor: s.anchor.clone(), heading: s.heading.clone(), text: s.text.clone() })
+        .map(|s| SearchSection {
+            anchor: s.anchor.clone(),
+            heading: s.heading.clone(),
+            text: s.text.clone(),
+        })
         .collect();
     // Playbook and coaching fields live in front matter; make them findable. Framework
     // criteria become sections of their own, so a hit deep-links to `#champion`.
     let extra = kind_text(page);
     if !extra.is_empty() {
-        sections.insert(0, SearchSection { anchor: None, heading: None, text: extra });
+        sections.insert(
+            0,
+            SearchSection {
+                anchor: None,
+                heading: None,
+                text: extra,
+            },
+        );
     }
     if let crate::model::PageKind::Framework(f) = &page.kind {
         for c in &f.criteria {
@@ -51,16 +66,28 @@ fn doc(site: &Site, index: usize) -> SearchDoc {
                 text.push_str(line);
                 text.push('\n');
             }
-            sections.push(SearchSection { anchor: Some(c.id.clone()), heading: Some(c.name.clone()), text });
+            sections.push(SearchSection {
+                anchor: Some(c.id.clone()),
+                heading: Some(c.name.clone()),
+                text,
+            });
         }
     }
     SearchDoc {
         url: page.url.clone(),
         title: page.title.clone(),
-        kind: if page.is_section { "section".into() } else { page.kind.name().into() },
+        kind: if page.is_section {
+            "section".into()
+        } else {
+            page.kind.name().into()
+        },
         summary: page.summary.clone(),
         breadcrumb: crumbs.join(" › "),
-        tags: page.tags.iter().map(|t| crate::model::page::segment_slug(t)).collect(),
+        tags: page
+            .tags
+            .iter()
+            .map(|t| crate::model::page::segment_slug(t))
+            .collect(),
         stages: page.stages.clone(),
         roles: page.roles.clone(),
         personas: page.personas.clone(),
@@ -90,7 +117,10 @@ fn kind_text(page: &crate::model::Page) -> String {
         }
         PageKind::Coaching(c) => {
             push(&c.skill);
-            c.behaviours.iter().chain(&c.coaching_questions).for_each(|q| push(q));
+            c.behaviours
+                .iter()
+                .chain(&c.coaching_questions)
+                .for_each(|q| push(q));
         }
         PageKind::Page => {}
     }

@@ -6,6 +6,13 @@ use std::process::ExitCode;
 use super::Ui;
 
 /// Runs `serve`.
-pub fn run(_ui: &Ui, _root: &Path, _bind: &str, _port: u16, _open: bool, _drafts: bool) -> anyhow::Result<ExitCode> {
+pub fn run(
+    _ui: &Ui,
+    _root: &Path,
+    _bind: &str,
+    _port: u16,
+    _open: bool,
+    _drafts: bool,
+) -> anyhow::Result<ExitCode> {
     anyhow::bail!("`serve` is not available in this build yet; use `fieldbook build` and open public/index.html")
 }

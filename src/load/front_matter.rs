@@ -63,11 +63,45 @@ pub struct FrontMatter {
 
 /// Every key [`FrontMatter`] knows.
 pub const KNOWN_KEYS: &[&str] = &[
-    "title", "kind", "summary", "owner", "status", "replaced_by", "reviewed", "review_every", "expires",
-    "stages", "roles", "personas", "tags", "keywords", "related", "order", "aliases", "slug", "draft",
-    "trigger", "goal", "exit_signal", "play_type", "time_needed", "frameworks", "assets", "criteria",
-    "acronym", "scale", "use_when", "origin", "skill", "behaviours", "rubric", "coaching_questions",
-    "coach_roles", "observe_in", "practice", "extra",
+    "title",
+    "kind",
+    "summary",
+    "owner",
+    "status",
+    "replaced_by",
+    "reviewed",
+    "review_every",
+    "expires",
+    "stages",
+    "roles",
+    "personas",
+    "tags",
+    "keywords",
+    "related",
+    "order",
+    "aliases",
+    "slug",
+    "draft",
+    "trigger",
+    "goal",
+    "exit_signal",
+    "play_type",
+    "time_needed",
+    "frameworks",
+    "assets",
+    "criteria",
+    "acronym",
+    "scale",
+    "use_when",
+    "origin",
+    "skill",
+    "behaviours",
+    "rubric",
+    "coaching_questions",
+    "coach_roles",
+    "observe_in",
+    "practice",
+    "extra",
 ];
 
 /// A playbook asset.
@@ -216,20 +250,28 @@ pub fn split(source: &SourceFile) -> Result<Split, Diagnostic> {
     let text = &source.text;
     let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if text[..first_end].trim_end() != "---" {
-        return Ok(Split { yaml: None, body: 0 });
+        return Ok(Split {
+            yaml: None,
+            body: 0,
+        });
     }
     let mut pos = first_end;
     while pos < text.len() {
         let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
         let line = text[pos..end].trim_end();
         if line == "---" || line == "..." {
-            return Ok(Split { yaml: Some((first_end, pos)), body: end });
+            return Ok(Split {
+                yaml: Some((first_end, pos)),
+                body: end,
+            });
         }
         pos = end;
     }
-    Err(Diagnostic::error("front-matter-unclosed", "front matter is not closed")
-        .at(source, 0, 3)
-        .with_help("add a line `---` after the last front matter key"))
+    Err(
+        Diagnostic::error("front-matter-unclosed", "front matter is not closed")
+            .at(source, 0, 3)
+            .with_help("add a line `---` after the last front matter key"),
+    )
 }
 
 /// Parses the front matter of `source`. A file without front matter gives `None`.
@@ -250,9 +292,17 @@ pub fn parse(source: &SourceFile, split: Split) -> (Option<FrontMatter>, Vec<Dia
         Ok(serde_yaml::Value::Null) => return (Some(FrontMatter::default()), diagnostics),
         Ok(_) => {
             diagnostics.push(
-                Diagnostic::error("front-matter-not-mapping", "front matter must be a mapping of `key: value` lines")
-                    .at_line_col(source, yaml_line, 1, source.line_text(yaml_line).chars().count())
-                    .with_help("write `title: My page` and one key per line"),
+                Diagnostic::error(
+                    "front-matter-not-mapping",
+                    "front matter must be a mapping of `key: value` lines",
+                )
+                .at_line_col(
+                    source,
+                    yaml_line,
+                    1,
+                    source.line_text(yaml_line).chars().count(),
+                )
+                .with_help("write `title: My page` and one key per line"),
             );
             return (Some(FrontMatter::default()), diagnostics);
         }
@@ -264,15 +314,18 @@ pub fn parse(source: &SourceFile, split: Split) -> (Option<FrontMatter>, Vec<Dia
     for key in mapping.keys() {
         let Some(key) = key.as_str() else { continue };
         if !KNOWN_KEYS.contains(&key) {
-            let mut d = Diagnostic::warning("unknown-key", format!("unknown front matter key `{key}`"));
+            let mut d =
+                Diagnostic::warning("unknown-key", format!("unknown front matter key `{key}`"));
             if let Some((line, col)) = key_position(source, start, end, key) {
                 d = d.at_line_col(source, line, col, key.chars().count());
             } else {
                 d = d.in_file(&source.path);
             }
-            diagnostics.push(d.with_help_opt(did_you_mean(key, KNOWN_KEYS.iter().copied()).or_else(|| {
-                Some("put custom data under `extra:` so templates can use it".into())
-            })));
+            diagnostics.push(d.with_help_opt(
+                did_you_mean(key, KNOWN_KEYS.iter().copied()).or_else(|| {
+                    Some("put custom data under `extra:` so templates can use it".into())
+                }),
+            ));
         }
     }
     match serde_yaml::from_value::<FrontMatter>(serde_yaml::Value::Mapping(mapping.clone())) {
@@ -283,8 +336,17 @@ pub fn parse(source: &SourceFile, split: Split) -> (Option<FrontMatter>, Vec<Dia
             if let Some(err) = err {
                 diagnostics.push(yaml_error(source, yaml_line, &err));
             }
-            let title = mapping.get("title").and_then(|v| v.as_str()).map(|s| Text(s.to_string()));
-            (Some(FrontMatter { title, ..FrontMatter::default() }), diagnostics)
+            let title = mapping
+                .get("title")
+                .and_then(|v| v.as_str())
+                .map(|s| Text(s.to_string()));
+            (
+                Some(FrontMatter {
+                    title,
+                    ..FrontMatter::default()
+                }),
+                diagnostics,
+            )
         }
     }
 }
@@ -302,7 +364,12 @@ fn yaml_error(source: &SourceFile, yaml_line: usize, err: &serde_yaml::Error) ->
     if let Some(location) = err.location() {
         let line = yaml_line + location.line() - 1;
         let col = location.column().max(1);
-        let width = source.line_text(line).chars().count().saturating_sub(col - 1).max(1);
+        let width = source
+            .line_text(line)
+            .chars()
+            .count()
+            .saturating_sub(col - 1)
+            .max(1);
         d = d.at_line_col(source, line, col, width);
     } else {
         d = d.at_line_col(source, yaml_line, 1, 1);
@@ -313,7 +380,9 @@ fn yaml_error(source: &SourceFile, yaml_line: usize, err: &serde_yaml::Error) ->
 fn explain_yaml(message: &str) -> (Option<String>, String) {
     let help = if message.contains("mapping values are not allowed") {
         Some("a value containing `: ` must be quoted: `title: \"Objections: price\"`".to_string())
-    } else if message.contains("did not find expected") || message.contains("could not find expected") {
+    } else if message.contains("did not find expected")
+        || message.contains("could not find expected")
+    {
         Some("check quotes, brackets and indentation on this line and the one before".to_string())
     } else if message.contains("found character that cannot start any token") {
         Some("a value starting with `@`, `` ` `` or a tab must be quoted".to_string())
@@ -334,10 +403,19 @@ fn explain_yaml(message: &str) -> (Option<String>, String) {
 }
 
 /// Line and column of a top-level `key:` inside the YAML block.
-pub fn key_position(source: &SourceFile, start: usize, end: usize, key: &str) -> Option<(usize, usize)> {
+pub fn key_position(
+    source: &SourceFile,
+    start: usize,
+    end: usize,
+    key: &str,
+) -> Option<(usize, usize)> {
     let mut pos = start;
     for line in source.text[start..end].split_inclusive('\n') {
-        if line.starts_with(key) && line[key.len()..].trim_start_matches([' ', '\t']).starts_with(':') {
+        if line.starts_with(key)
+            && line[key.len()..]
+                .trim_start_matches([' ', '\t'])
+                .starts_with(':')
+        {
             return Some(source.line_col(pos));
         }
         pos += line.len();
@@ -347,7 +425,12 @@ pub fn key_position(source: &SourceFile, start: usize, end: usize, key: &str) ->
 
 /// Byte range of `needle` in the value of top-level `key` (the key's line and its
 /// indented continuation), for pointing at one id in a list.
-pub fn value_range(source: &SourceFile, yaml: (usize, usize), key: &str, needle: &str) -> Option<(usize, usize)> {
+pub fn value_range(
+    source: &SourceFile,
+    yaml: (usize, usize),
+    key: &str,
+    needle: &str,
+) -> Option<(usize, usize)> {
     let (start, end) = yaml;
     let mut pos = start;
     let mut inside = false;
@@ -423,7 +506,13 @@ mod tests {
     #[test]
     fn no_front_matter() {
         let s = source("# Hello\n");
-        assert_eq!(split(&s).unwrap(), Split { yaml: None, body: 0 });
+        assert_eq!(
+            split(&s).unwrap(),
+            Split {
+                yaml: None,
+                body: 0
+            }
+        );
     }
 
     #[test]

@@ -48,7 +48,12 @@ pub enum LoadError {
 pub fn config(root: &Path, overrides: &Overrides) -> Result<(Config, Vec<Diagnostic>), LoadError> {
     let path = root.join("site.toml");
     let bytes = std::fs::read(&path)
-        .with_context(|| format!("cannot read `{}` (is this a fieldbook site? use --root or `fieldbook init`)", path.display()))
+        .with_context(|| {
+            format!(
+                "cannot read `{}` (is this a fieldbook site? use --root or `fieldbook init`)",
+                path.display()
+            )
+        })
         .map_err(LoadError::Io)?;
     let source = match decode(PathBuf::from("site.toml"), bytes) {
         Ok(source) => source,
@@ -66,9 +71,12 @@ pub fn site(root: &Path, overrides: &Overrides) -> Result<Input, LoadError> {
     let content_dir = root.join(&content_rel);
     if !content_dir.is_dir() {
         diagnostics.push(
-            Diagnostic::error("no-content", format!("content folder `{}` does not exist", content_rel.display()))
-                .in_file(Path::new("site.toml"))
-                .with_help("create it, or set `content_dir` under `[site]`"),
+            Diagnostic::error(
+                "no-content",
+                format!("content folder `{}` does not exist", content_rel.display()),
+            )
+            .in_file(Path::new("site.toml"))
+            .with_help("create it, or set `content_dir` under `[site]`"),
         );
     }
     let found = walk::content(&content_dir, &content_rel);
@@ -79,7 +87,8 @@ pub fn site(root: &Path, overrides: &Overrides) -> Result<Input, LoadError> {
         .map(|rel| {
             let display = walk::join(&content_rel, rel);
             let bytes = std::fs::read(walk::join(&content_dir, rel)).map_err(|err| {
-                Diagnostic::error("unreadable", format!("cannot read file: {err}")).in_file(&display)
+                Diagnostic::error("unreadable", format!("cannot read file: {err}"))
+                    .in_file(&display)
             })?;
             decode(display, bytes)
         })
@@ -91,8 +100,17 @@ pub fn site(root: &Path, overrides: &Overrides) -> Result<Input, LoadError> {
             Err(d) => diagnostics.push(d),
         }
     }
-    let (templates, static_files) = theme(root, &config, &mut diagnostics).map_err(LoadError::Io)?;
-    Ok(Input { root: root.to_path_buf(), config, pages, assets: found.assets, templates, static_files, diagnostics })
+    let (templates, static_files) =
+        theme(root, &config, &mut diagnostics).map_err(LoadError::Io)?;
+    Ok(Input {
+        root: root.to_path_buf(),
+        config,
+        pages,
+        assets: found.assets,
+        templates,
+        static_files,
+        diagnostics,
+    })
 }
 
 /// Decodes UTF-8, pointing at the first invalid byte otherwise.
@@ -106,9 +124,12 @@ fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
             let line = prefix.matches('\n').count() + 1;
             let col = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             let lossy = SourceFile::new(path, String::from_utf8_lossy(&bytes).into_owned());
-            Err(Diagnostic::error("invalid-utf8", format!("file is not valid UTF-8 (byte {valid})"))
-                .at_line_col(&lossy, line, col, 1)
-                .with_help("save the file as UTF-8 in your editor"))
+            Err(Diagnostic::error(
+                "invalid-utf8",
+                format!("file is not valid UTF-8 (byte {valid})"),
+            )
+            .at_line_col(&lossy, line, col, 1)
+            .with_help("save the file as UTF-8 in your editor"))
         }
     }
 }
@@ -123,16 +144,27 @@ fn theme(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> any
     let theme_dir = root.join("themes").join(&config.site.theme);
     let mut files: Vec<(String, PathBuf, Vec<u8>)> = Vec::new();
     if theme_dir.is_dir() {
-        read_tree(&theme_dir, &PathBuf::from("themes").join(&config.site.theme), &mut files)?;
+        read_tree(
+            &theme_dir,
+            &PathBuf::from("themes").join(&config.site.theme),
+            &mut files,
+        )?;
     } else if config.site.theme == "default" {
         for (rel, bytes) in DEFAULT_THEME {
-            files.push((rel.to_string(), PathBuf::from("[builtin]/themes/default").join(rel), bytes.to_vec()));
+            files.push((
+                rel.to_string(),
+                PathBuf::from("[builtin]/themes/default").join(rel),
+                bytes.to_vec(),
+            ));
         }
     } else {
         diagnostics.push(
-            Diagnostic::error("unknown-theme", format!("theme `{}` not found in `themes/`", config.site.theme))
-                .in_file(Path::new("site.toml"))
-                .with_help("remove `theme` to use the built-in default theme"),
+            Diagnostic::error(
+                "unknown-theme",
+                format!("theme `{}` not found in `themes/`", config.site.theme),
+            )
+            .in_file(Path::new("site.toml"))
+            .with_help("remove `theme` to use the built-in default theme"),
         );
     }
     for dir in ["templates", "static"] {
@@ -140,7 +172,9 @@ fn theme(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> any
         if site_dir.is_dir() {
             let mut site_files = Vec::new();
             read_tree(&site_dir, Path::new(""), &mut site_files)?;
-            files.extend(site_files.into_iter().map(|(rel, path, bytes)| (format!("{dir}/{rel}"), PathBuf::from(dir).join(path), bytes)));
+            files.extend(site_files.into_iter().map(|(rel, path, bytes)| {
+                (format!("{dir}/{rel}"), PathBuf::from(dir).join(path), bytes)
+            }));
         }
     }
     for (rel, display, bytes) in files {
@@ -171,14 +205,24 @@ pub fn template_name(source: &SourceFile) -> &str {
     }
 }
 
-fn read_tree(dir: &Path, display: &Path, out: &mut Vec<(String, PathBuf, Vec<u8>)>) -> anyhow::Result<()> {
+fn read_tree(
+    dir: &Path,
+    display: &Path,
+    out: &mut Vec<(String, PathBuf, Vec<u8>)>,
+) -> anyhow::Result<()> {
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.with_context(|| format!("cannot read `{}`", dir.display()))?;
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
         if !entry.file_type().is_file() || rel.split('/').any(walk::is_ignored_name) {
             continue;
         }
-        let bytes = std::fs::read(entry.path()).with_context(|| format!("cannot read `{}`", entry.path().display()))?;
+        let bytes = std::fs::read(entry.path())
+            .with_context(|| format!("cannot read `{}`", entry.path().display()))?;
         out.push((rel.clone(), walk::join(display, &rel), bytes));
     }
     Ok(())

@@ -22,7 +22,9 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name.ends_with('~')
         || name.starts_with(".#")
         || name.starts_with('#') && name.ends_with('#')
-        || [".swp", ".swo", ".swx", ".tmp", ".bak"].iter().any(|ext| name.ends_with(ext))
+        || [".swp", ".swo", ".swx", ".tmp", ".bak"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
 }
 
 /// Walks `dir` (the content folder); `display_prefix` names it in diagnostics.
@@ -39,7 +41,11 @@ pub fn content(dir: &Path, display_prefix: &Path) -> Found {
             Err(err) => {
                 let path = err.path().map(Path::to_path_buf).unwrap_or_default();
                 found.diagnostics.push(
-                    Diagnostic::warning("unreadable", format!("cannot read `{}`: {err}", path.display())).in_file(&path),
+                    Diagnostic::warning(
+                        "unreadable",
+                        format!("cannot read `{}`: {err}", path.display()),
+                    )
+                    .in_file(&path),
                 );
                 continue;
             }
@@ -57,7 +63,10 @@ pub fn content(dir: &Path, display_prefix: &Path) -> Found {
         if !entry.path().is_file() || entry.depth() == 0 {
             continue;
         }
-        let Some(ext) = Path::new(&rel_str).extension().map(|e| e.to_string_lossy().to_lowercase()) else {
+        let Some(ext) = Path::new(&rel_str)
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+        else {
             continue;
         };
         if ext == "md" || ext == "markdown" {
@@ -71,7 +80,8 @@ pub fn content(dir: &Path, display_prefix: &Path) -> Found {
 
 /// Joins a `/`-separated relative path onto a base path.
 pub fn join(base: &Path, rel: &str) -> PathBuf {
-    rel.split('/').fold(base.to_path_buf(), |p, seg| p.join(seg))
+    rel.split('/')
+        .fold(base.to_path_buf(), |p, seg| p.join(seg))
 }
 
 #[cfg(test)]
@@ -80,7 +90,14 @@ mod tests {
 
     #[test]
     fn ignored_names() {
-        for name in [".git", ".hidden.md", "draft.md~", ".#draft.md", "a.md.swp", "#a.md#"] {
+        for name in [
+            ".git",
+            ".hidden.md",
+            "draft.md~",
+            ".#draft.md",
+            "a.md.swp",
+            "#a.md#",
+        ] {
             assert!(is_ignored_name(name), "{name}");
         }
         for name in ["a.md", "_index.md", "img.png", "Über uns.md"] {

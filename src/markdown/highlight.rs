@@ -33,10 +33,14 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
         return None;
     }
     let set = syntaxes();
-    let syntax = set.find_syntax_by_token(lang).or_else(|| set.find_syntax_by_extension(lang))?;
+    let syntax = set
+        .find_syntax_by_token(lang)
+        .or_else(|| set.find_syntax_by_extension(lang))?;
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
     for line in LinesWithEndings::from(code) {
-        generator.parse_html_for_line_which_includes_newline(line).ok()?;
+        generator
+            .parse_html_for_line_which_includes_newline(line)
+            .ok()?;
     }
     Some(generator.finalize())
 }
@@ -46,8 +50,10 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
 pub fn stylesheet(light: &str, dark: &str) -> Result<String, String> {
     let set = themes();
     let get = |name: &str| set.themes.get(name).ok_or_else(|| name.to_string());
-    let light_css = css_for_theme_with_class_style(get(light)?, CLASS_STYLE).map_err(|e| e.to_string())?;
-    let dark_css = css_for_theme_with_class_style(get(dark)?, CLASS_STYLE).map_err(|e| e.to_string())?;
+    let light_css =
+        css_for_theme_with_class_style(get(light)?, CLASS_STYLE).map_err(|e| e.to_string())?;
+    let dark_css =
+        css_for_theme_with_class_style(get(dark)?, CLASS_STYLE).map_err(|e| e.to_string())?;
     let scoped = |prefix: &str| scope_css(&dark_css, prefix);
     Ok(format!(
         "/* light: {light} */\n{light_css}\n/* dark: {dark} */\n{}\n@media (prefers-color-scheme: dark) {{\n{}\n}}\n",
@@ -61,10 +67,15 @@ fn scope_css(css: &str, prefix: &str) -> String {
     let mut out = String::with_capacity(css.len() * 2);
     let mut rest = css;
     while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
         let selectors = rest[..open].trim();
         let selectors = strip_comments(selectors);
-        let scoped: Vec<String> = selectors.split(',').map(|s| format!("{prefix} {}", s.trim())).collect();
+        let scoped: Vec<String> = selectors
+            .split(',')
+            .map(|s| format!("{prefix} {}", s.trim()))
+            .collect();
         out.push_str(&scoped.join(", "));
         out.push_str(&rest[open..open + close + 1]);
         out.push('\n');

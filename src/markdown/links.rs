@@ -24,13 +24,22 @@ pub struct Resolver {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     /// A page, with an optional `#anchor`.
-    Page { index: usize, anchor: Option<String> },
+    Page {
+        index: usize,
+        anchor: Option<String>,
+    },
     /// An anchor on the same page.
     SelfAnchor(String),
     /// A file copied from content/, by content-relative path, with any `#fragment`.
-    Asset { path: String, fragment: Option<String> },
+    Asset {
+        path: String,
+        fragment: Option<String>,
+    },
     /// A generated page's URL, with any `#fragment`.
-    Generated { url: String, fragment: Option<String> },
+    Generated {
+        url: String,
+        fragment: Option<String>,
+    },
     /// Another site, `mailto:` and the like: left as written.
     External,
     /// Nothing matches; the string is a hint.
@@ -40,8 +49,15 @@ pub enum Target {
 impl Resolver {
     /// Indexes pages by file, folder and URL. `pages` yields (rel path, section folder if a
     /// section, url).
-    pub fn new<'a>(pages: impl Iterator<Item = (&'a str, Option<&'a str>, &'a str)>, assets: &[String], generated: HashSet<String>) -> Resolver {
-        let mut resolver = Resolver { generated, ..Resolver::default() };
+    pub fn new<'a>(
+        pages: impl Iterator<Item = (&'a str, Option<&'a str>, &'a str)>,
+        assets: &[String],
+        generated: HashSet<String>,
+    ) -> Resolver {
+        let mut resolver = Resolver {
+            generated,
+            ..Resolver::default()
+        };
         for (i, (rel, section_dir, url)) in pages.enumerate() {
             resolver.by_file.insert(rel.to_string(), i);
             if let Some(dir) = section_dir {
@@ -69,11 +85,20 @@ impl Resolver {
         };
         let path = path.split('?').next().unwrap_or("");
         let decoded = percent_decode(path);
-        let joined = if let Some(abs) = decoded.strip_prefix('/') { abs.to_string() } else if from_dir.is_empty() { decoded.clone() } else { format!("{from_dir}/{decoded}") };
+        let joined = if let Some(abs) = decoded.strip_prefix('/') {
+            abs.to_string()
+        } else if from_dir.is_empty() {
+            decoded.clone()
+        } else {
+            format!("{from_dir}/{decoded}")
+        };
         let Some(normal) = normalize(&joined) else {
             return Target::Broken("the link points outside the content folder".into());
         };
-        let page = |index: usize| Target::Page { index, anchor: fragment.clone() };
+        let page = |index: usize| Target::Page {
+            index,
+            anchor: fragment.clone(),
+        };
         let lower = normal.to_lowercase();
         if lower.ends_with(".md") || lower.ends_with(".markdown") {
             return match self.by_file.get(&normal) {
@@ -86,34 +111,61 @@ impl Resolver {
             return page(i);
         }
         if self.assets.contains(trimmed) {
-            return Target::Asset { path: trimmed.to_string(), fragment };
+            return Target::Asset {
+                path: trimmed.to_string(),
+                fragment,
+            };
         }
         if let Some(&i) = self.by_file.get(&format!("{trimmed}.md")) {
             return page(i);
         }
-        let as_url = if trimmed.is_empty() { String::new() } else { format!("{trimmed}/") };
+        let as_url = if trimmed.is_empty() {
+            String::new()
+        } else {
+            format!("{trimmed}/")
+        };
         if let Some(&i) = self.by_url.get(&as_url) {
             return page(i);
         }
-        if self.generated.contains(&as_url) || (decoded.starts_with('/') && self.generated.contains(trimmed)) {
-            return Target::Generated { url: if self.generated.contains(&as_url) { as_url } else { trimmed.to_string() }, fragment };
+        if self.generated.contains(&as_url)
+            || (decoded.starts_with('/') && self.generated.contains(trimmed))
+        {
+            return Target::Generated {
+                url: if self.generated.contains(&as_url) {
+                    as_url
+                } else {
+                    trimmed.to_string()
+                },
+                fragment,
+            };
         }
         Target::Broken(self.hint_for_missing(trimmed))
     }
 
     fn hint_for_missing(&self, path: &str) -> String {
-        let candidates = self.by_file.keys().map(String::as_str).chain(self.assets.iter().map(String::as_str));
+        let candidates = self
+            .by_file
+            .keys()
+            .map(String::as_str)
+            .chain(self.assets.iter().map(String::as_str));
         crate::diag::did_you_mean(path, candidates).unwrap_or_else(|| "no page or file has that path; paths are relative to this file's folder, or to content/ when they start with `/`".into())
     }
 }
 
 /// Whether `dest` starts with a URL scheme such as `https:` or `mailto:`.
 pub fn has_scheme(dest: &str) -> bool {
-    let Some(colon) = dest.find(':') else { return false };
+    let Some(colon) = dest.find(':') else {
+        return false;
+    };
     let scheme = &dest[..colon];
     !scheme.is_empty()
-        && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
+        && scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
         && !scheme.contains('/')
 }
 
@@ -123,7 +175,10 @@ pub fn is_safe_scheme(dest: &str) -> bool {
         return true;
     }
     let scheme = dest.split(':').next().unwrap_or("").to_ascii_lowercase();
-    matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel" | "ftp" | "sftp" | "ssh" | "git" | "irc" | "news")
+    matches!(
+        scheme.as_str(),
+        "http" | "https" | "mailto" | "tel" | "ftp" | "sftp" | "ssh" | "git" | "irc" | "news"
+    )
 }
 
 /// Removes `.` and `..` segments; `None` when the path climbs above the root.
@@ -152,7 +207,11 @@ pub fn percent_decode(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() && bytes[i + 1].is_ascii_hexdigit() && bytes[i + 2].is_ascii_hexdigit() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && bytes[i + 1].is_ascii_hexdigit()
+            && bytes[i + 2].is_ascii_hexdigit()
+        {
             let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
             out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
             i += 3;
@@ -194,35 +253,74 @@ mod tests {
             ("frameworks/meddpicc.md", None, "frameworks/meddpicc/"),
         ];
         let generated = ["stages/discover/".to_string()].into_iter().collect();
-        Resolver::new(pages.into_iter(), &["playbooks/img.png".to_string()], generated)
+        Resolver::new(
+            pages.into_iter(),
+            &["playbooks/img.png".to_string()],
+            generated,
+        )
     }
 
     #[test]
     fn relative_md_link_with_anchor() {
-        assert_eq!(resolver().resolve("playbooks", "../frameworks/meddpicc.md#champion"), Target::Page { index: 3, anchor: Some("champion".into()) });
+        assert_eq!(
+            resolver().resolve("playbooks", "../frameworks/meddpicc.md#champion"),
+            Target::Page {
+                index: 3,
+                anchor: Some("champion".into())
+            }
+        );
     }
     #[test]
     fn root_relative() {
-        assert_eq!(resolver().resolve("frameworks", "/playbooks/cold-call.md"), Target::Page { index: 2, anchor: None });
+        assert_eq!(
+            resolver().resolve("frameworks", "/playbooks/cold-call.md"),
+            Target::Page {
+                index: 2,
+                anchor: None
+            }
+        );
     }
     #[test]
     fn folder_link_is_section() {
-        assert_eq!(resolver().resolve("", "playbooks/"), Target::Page { index: 1, anchor: None });
+        assert_eq!(
+            resolver().resolve("", "playbooks/"),
+            Target::Page {
+                index: 1,
+                anchor: None
+            }
+        );
     }
     #[test]
     fn asset_and_external() {
-        assert_eq!(resolver().resolve("playbooks", "img.png"), Target::Asset { path: "playbooks/img.png".into(), fragment: None });
-        assert_eq!(resolver().resolve("", "https://example.com/x.md"), Target::External);
+        assert_eq!(
+            resolver().resolve("playbooks", "img.png"),
+            Target::Asset {
+                path: "playbooks/img.png".into(),
+                fragment: None
+            }
+        );
+        assert_eq!(
+            resolver().resolve("", "https://example.com/x.md"),
+            Target::External
+        );
         assert_eq!(resolver().resolve("", "mailto:a@b.c"), Target::External);
     }
     #[test]
     fn generated_pages() {
-        assert!(matches!(resolver().resolve("playbooks", "/stages/discover/"), Target::Generated { .. }));
+        assert!(matches!(
+            resolver().resolve("playbooks", "/stages/discover/"),
+            Target::Generated { .. }
+        ));
     }
     #[test]
     fn broken_and_escaping() {
-        assert!(matches!(resolver().resolve("playbooks", "cold-cal.md"), Target::Broken(h) if h.contains("cold-call.md")));
-        assert!(matches!(resolver().resolve("", "../../etc/passwd"), Target::Broken(_)));
+        assert!(
+            matches!(resolver().resolve("playbooks", "cold-cal.md"), Target::Broken(h) if h.contains("cold-call.md"))
+        );
+        assert!(matches!(
+            resolver().resolve("", "../../etc/passwd"),
+            Target::Broken(_)
+        ));
     }
     #[test]
     fn encoding() {

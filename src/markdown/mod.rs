@@ -9,7 +9,9 @@ mod sanitize;
 
 use std::collections::HashMap;
 
-use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 
 use crate::diag::Diagnostic;
 use crate::model::{slug, Heading, TextSection};
@@ -103,7 +105,9 @@ pub fn render(page: &PageRef<'_>, resolver: &Resolver, options: RenderOptions) -
     let mut first_block = true;
     let mut alerts: Vec<bool> = Vec::new();
 
-    for (event, range) in Parser::new_ext(body, parser_options(options.smart_punctuation)).into_offset_iter() {
+    for (event, range) in
+        Parser::new_ext(body, parser_options(options.smart_punctuation)).into_offset_iter()
+    {
         let range = (range.start + page.body_offset, range.end + page.body_offset);
         if let Some((_, _, inner, text)) = heading.as_mut() {
             match event {
@@ -112,7 +116,8 @@ pub fn render(page: &PageRef<'_>, resolver: &Resolver, options: RenderOptions) -
                     if let Event::Text(t) | Event::Code(t) = &other {
                         text.push_str(t);
                     }
-                    let other = rewrite_link_event(other, range, page, &root, resolver, options, &mut out);
+                    let other =
+                        rewrite_link_event(other, range, page, &root, resolver, options, &mut out);
                     inner.push(other);
                     continue;
                 }
@@ -140,7 +145,10 @@ pub fn render(page: &PageRef<'_>, resolver: &Resolver, options: RenderOptions) -
                 heading = Some((level, id.map(|s| s.to_string()), Vec::new(), String::new()));
             }
             Event::End(TagEnd::Heading(_)) => {
-                let (level, custom_id, inner, text) = heading.take().unwrap_or((HeadingLevel::H2, None, Vec::new(), String::new()));
+                let (level, custom_id, inner, text) =
+                    heading
+                        .take()
+                        .unwrap_or((HeadingLevel::H2, None, Vec::new(), String::new()));
                 let title = text.trim().to_string();
                 let is_title_h1 = first_block && level == HeadingLevel::H1 && title == page.title;
                 first_block = false;
@@ -149,11 +157,19 @@ pub fn render(page: &PageRef<'_>, resolver: &Resolver, options: RenderOptions) -
                 }
                 let base = custom_id.unwrap_or_else(|| {
                     let a = slug::anchor(&title);
-                    if a.is_empty() { "section".into() } else { a }
+                    if a.is_empty() {
+                        "section".into()
+                    } else {
+                        a
+                    }
                 });
                 let id = unique_id(&mut used_ids, base);
                 let level_num = level as u8;
-                out.headings.push(Heading { level: level_num, id: id.clone(), title: title.clone() });
+                out.headings.push(Heading {
+                    level: level_num,
+                    id: id.clone(),
+                    title: title.clone(),
+                });
                 if level_num <= 3 && level_num >= 2 {
                     flush_section(&mut out.text, &mut section);
                     section.anchor = Some(id.clone());
@@ -162,7 +178,9 @@ pub fn render(page: &PageRef<'_>, resolver: &Resolver, options: RenderOptions) -
                     section.text.push_str(&title);
                     section.text.push('\n');
                 }
-                events.push(Event::Html(format!("<h{level_num} id=\"{}\">", escape_attr(&id)).into()));
+                events.push(Event::Html(
+                    format!("<h{level_num} id=\"{}\">", escape_attr(&id)).into(),
+                ));
                 events.extend(inner);
                 events.push(Event::Html(format!("<a class=\"heading-anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></h{level_num}>\n", escape_attr(&id)).into()));
             }
@@ -217,10 +235,14 @@ pub fn render(page: &PageRef<'_>, resolver: &Resolver, options: RenderOptions) -
                 events.push(event);
             }
             other => {
-                if matches!(other, Event::Start(Tag::Paragraph | Tag::List(_) | Tag::Table(_))) {
+                if matches!(
+                    other,
+                    Event::Start(Tag::Paragraph | Tag::List(_) | Tag::Table(_))
+                ) {
                     first_block = false;
                 }
-                let other = rewrite_link_event(other, range, page, &root, resolver, options, &mut out);
+                let other =
+                    rewrite_link_event(other, range, page, &root, resolver, options, &mut out);
                 events.push(other);
             }
         }
@@ -234,7 +256,11 @@ pub fn render(page: &PageRef<'_>, resolver: &Resolver, options: RenderOptions) -
     if has_raw_html && !options.unsafe_html {
         html = sanitize::clean(&html);
     }
-    out.words = out.text.iter().map(|s| s.text.split_whitespace().count()).sum();
+    out.words = out
+        .text
+        .iter()
+        .map(|s| s.text.split_whitespace().count())
+        .sum();
     html.shrink_to_fit();
     out.html = html;
     out
@@ -250,7 +276,11 @@ fn flush_section(sections: &mut Vec<TextSection>, section: &mut TextSection) {
 
 fn unique_id(used: &mut HashMap<String, usize>, base: String) -> String {
     let count = used.entry(base.clone()).or_insert(0);
-    let id = if *count == 0 { base.clone() } else { format!("{base}-{count}") };
+    let id = if *count == 0 {
+        base.clone()
+    } else {
+        format!("{base}-{count}")
+    };
     *count += 1;
     if id != base {
         used.entry(id.clone()).or_insert(1);
@@ -270,7 +300,11 @@ fn alert_names(kind: BlockQuoteKind) -> (&'static str, &'static str) {
 
 fn code_block_html(info: &str, code: &str) -> String {
     let lang = info.split([',', ' ', '{']).next().unwrap_or("").trim();
-    let lang_attr = if lang.is_empty() { String::new() } else { format!(" data-lang=\"{}\"", escape_attr(lang)) };
+    let lang_attr = if lang.is_empty() {
+        String::new()
+    } else {
+        format!(" data-lang=\"{}\"", escape_attr(lang))
+    };
     let inner = highlight::highlight(code, lang).unwrap_or_else(|| escape_text(code));
     format!("<pre class=\"code\"{lang_attr}><code>{inner}</code></pre>\n")
 }
@@ -287,14 +321,37 @@ fn rewrite_link_event<'a>(
 ) -> Event<'a> {
     match event {
         // `<name@example.com>`: the HTML writer adds `mailto:` itself.
-        event @ Event::Start(Tag::Link { link_type: pulldown_cmark::LinkType::Email, .. }) => event,
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+        event @ Event::Start(Tag::Link {
+            link_type: pulldown_cmark::LinkType::Email,
+            ..
+        }) => event,
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
             let dest = rewrite_dest(&dest_url, range, page, root, resolver, options, out);
-            Event::Start(Tag::Link { link_type, dest_url: dest, title, id })
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url: dest,
+                title,
+                id,
+            })
         }
-        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
             let dest = rewrite_dest(&dest_url, range, page, root, resolver, options, out);
-            Event::Start(Tag::Image { link_type, dest_url: dest, title, id })
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url: dest,
+                title,
+                id,
+            })
         }
         other => other,
     }
@@ -318,18 +375,34 @@ fn rewrite_dest<'a>(
         Target::Page { index, anchor } => {
             out.linked_pages.push(index);
             if let Some(anchor) = &anchor {
-                out.anchors_to_check.push(AnchorUse { page: Some(index), anchor: anchor.clone(), range: dest_range });
+                out.anchors_to_check.push(AnchorUse {
+                    page: Some(index),
+                    anchor: anchor.clone(),
+                    range: dest_range,
+                });
             }
             let url = links::percent_encode_path(&resolver.urls[index]);
             let base = format!("{root}{url}");
             with_fragment(base, &anchor).into()
         }
         Target::SelfAnchor(anchor) => {
-            out.anchors_to_check.push(AnchorUse { page: None, anchor: anchor.clone(), range: dest_range });
+            out.anchors_to_check.push(AnchorUse {
+                page: None,
+                anchor: anchor.clone(),
+                range: dest_range,
+            });
             format!("#{}", links::percent_encode_path(&anchor)).into()
         }
-        Target::Asset { path, fragment } => with_fragment(format!("{root}{}", links::percent_encode_path(&path)), &fragment).into(),
-        Target::Generated { url, fragment } => with_fragment(format!("{root}{}", links::percent_encode_path(&url)), &fragment).into(),
+        Target::Asset { path, fragment } => with_fragment(
+            format!("{root}{}", links::percent_encode_path(&path)),
+            &fragment,
+        )
+        .into(),
+        Target::Generated { url, fragment } => with_fragment(
+            format!("{root}{}", links::percent_encode_path(&url)),
+            &fragment,
+        )
+        .into(),
         Target::External => {
             if !options.unsafe_html && !links::is_safe_scheme(dest) {
                 out.diagnostics.push(
@@ -344,15 +417,26 @@ fn rewrite_dest<'a>(
         }
         Target::Broken(help) => {
             let message = format!("broken link `{dest}`");
-            let d = if options.broken_links_warn { Diagnostic::warning("broken-link", message) } else { Diagnostic::error("broken-link", message) };
-            out.diagnostics.push(d.at(page.source, dest_range.0, dest_range.1).with_help(help));
+            let d = if options.broken_links_warn {
+                Diagnostic::warning("broken-link", message)
+            } else {
+                Diagnostic::error("broken-link", message)
+            };
+            out.diagnostics.push(
+                d.at(page.source, dest_range.0, dest_range.1)
+                    .with_help(help),
+            );
             dest.to_string().into()
         }
     }
 }
 
 fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max { text.to_string() } else { format!("{}…", text.chars().take(max).collect::<String>()) }
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(max).collect::<String>())
+    }
 }
 
 /// Narrows a link's byte range to its destination text when it can be found there.
@@ -384,7 +468,9 @@ pub fn escape_text(text: &str) -> String {
 
 /// Escapes text for a double-quoted attribute.
 pub fn escape_attr(text: &str) -> String {
-    escape_text(text).replace('"', "&quot;").replace('\'', "&#39;")
+    escape_text(text)
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 #[cfg(test)]

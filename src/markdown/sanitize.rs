@@ -8,8 +8,33 @@ fn builder() -> &'static ammonia::Builder<'static> {
     static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     BUILDER.get_or_init(|| {
         let mut b = ammonia::Builder::default();
-        b.add_tags(["div", "span", "details", "summary", "kbd", "sup", "sub", "input", "figure", "figcaption", "section", "mark", "abbr", "picture", "source"]);
-        b.add_generic_attributes(["class", "id", "title", "lang", "dir", "aria-label", "aria-hidden", "role"]);
+        b.add_tags([
+            "div",
+            "span",
+            "details",
+            "summary",
+            "kbd",
+            "sup",
+            "sub",
+            "input",
+            "figure",
+            "figcaption",
+            "section",
+            "mark",
+            "abbr",
+            "picture",
+            "source",
+        ]);
+        b.add_generic_attributes([
+            "class",
+            "id",
+            "title",
+            "lang",
+            "dir",
+            "aria-label",
+            "aria-hidden",
+            "role",
+        ]);
         b.add_tag_attributes("input", ["type", "checked", "disabled"]);
         b.add_tag_attributes("img", ["width", "height", "loading"]);
         b.add_tag_attributes("td", ["align", "colspan", "rowspan"]);

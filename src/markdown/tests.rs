@@ -2,10 +2,27 @@ use super::*;
 
 fn render_str(body: &str) -> Rendered {
     let source = SourceFile::new("content/a/page.md", body.to_string());
-    let pages = [("a/page.md", None, "a/page/"), ("a/other.md", None, "a/other/")];
+    let pages = [
+        ("a/page.md", None, "a/page/"),
+        ("a/other.md", None, "a/other/"),
+    ];
     let resolver = Resolver::new(pages.into_iter(), &[], Default::default());
-    let page = PageRef { source: &source, body_offset: 0, dir: "a", url: "a/page/", title: "T" };
-    render(&page, &resolver, RenderOptions { unsafe_html: false, smart_punctuation: true, broken_links_warn: false })
+    let page = PageRef {
+        source: &source,
+        body_offset: 0,
+        dir: "a",
+        url: "a/page/",
+        title: "T",
+    };
+    render(
+        &page,
+        &resolver,
+        RenderOptions {
+            unsafe_html: false,
+            smart_punctuation: true,
+            broken_links_warn: false,
+        },
+    )
 }
 
 #[test]
@@ -42,7 +59,12 @@ fn broken_link_is_error_with_position() {
 #[test]
 fn alerts_render_as_divs() {
     let out = render_str("> [!TIP]\n> Ask first.\n");
-    assert!(out.html.contains("<div class=\"markdown-alert markdown-alert-tip\""), "{}", out.html);
+    assert!(
+        out.html
+            .contains("<div class=\"markdown-alert markdown-alert-tip\""),
+        "{}",
+        out.html
+    );
 }
 
 #[test]

@@ -13,7 +13,11 @@ impl Date {
         let year: i64 = parts.next()?.parse().ok()?;
         let month: u32 = parts.next()?.parse().ok()?;
         let day: u32 = parts.next()?.parse().ok()?;
-        if parts.next().is_some() || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        if parts.next().is_some()
+            || !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+        {
             return None;
         }
         Some(Date(days_from_civil(year, month, day)))
@@ -33,7 +37,9 @@ impl Date {
     /// Today, from `FIELDBOOK_TODAY=YYYY-MM-DD` when set, else the system clock (UTC).
     pub fn today() -> Result<Date, String> {
         if let Ok(value) = std::env::var("FIELDBOOK_TODAY") {
-            return Date::parse(&value).ok_or_else(|| format!("FIELDBOOK_TODAY=`{value}` is not a date of the form YYYY-MM-DD"));
+            return Date::parse(&value).ok_or_else(|| {
+                format!("FIELDBOOK_TODAY=`{value}` is not a date of the form YYYY-MM-DD")
+            });
         }
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

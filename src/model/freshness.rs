@@ -54,7 +54,9 @@ pub struct Freshness {
 
 /// Computes a page's freshness.
 pub fn of(page: &Page, config: &Config, today: Date) -> Freshness {
-    let interval = page.review_every.unwrap_or_else(|| config.review_days(page.kind.name()));
+    let interval = page
+        .review_every
+        .unwrap_or_else(|| config.review_days(page.kind.name()));
     let due = page.reviewed.map(|r| r.plus(interval));
     let days_left = due.map(|d| d.0 - today.0);
     let state = if page.status == Status::Deprecated {
@@ -72,7 +74,11 @@ pub fn of(page: &Page, config: &Config, today: Date) -> Freshness {
     } else {
         State::Unreviewed
     };
-    Freshness { state, due, days_left }
+    Freshness {
+        state,
+        due,
+        days_left,
+    }
 }
 
 /// Whether a page is expected to carry a review date (it is owned content, not a plain page).

@@ -71,14 +71,22 @@ impl Site {
     }
 
     /// Pages that list `id` in the given taxonomy.
-    pub fn pages_with<'a>(&'a self, field: fn(&Page) -> &[String], id: &'a str) -> impl Iterator<Item = usize> + 'a {
-        self.reading_order.iter().copied().filter(move |&i| field(&self.pages[i]).iter().any(|x| x == id))
+    pub fn pages_with<'a>(
+        &'a self,
+        field: fn(&Page) -> &[String],
+        id: &'a str,
+    ) -> impl Iterator<Item = usize> + 'a {
+        self.reading_order
+            .iter()
+            .copied()
+            .filter(move |&i| field(&self.pages[i]).iter().any(|x| x == id))
     }
 
     /// The commit that last changed a page's file, when Git knows it.
     pub fn last_change(&self, page: &Page) -> Option<&history::Commit> {
         let source = page.source.as_ref()?;
-        self.history.last_change(&crate::diag::display_path(&source.path))
+        self.history
+            .last_change(&crate::diag::display_path(&source.path))
     }
 
     /// Name of a team or person id.
@@ -88,6 +96,12 @@ impl Site {
             .iter()
             .find(|t| t.id.get_ref() == id)
             .map(|t| t.name.as_str())
-            .or_else(|| self.config.people.iter().find(|p| p.id.get_ref() == id).map(|p| p.name.as_str()))
+            .or_else(|| {
+                self.config
+                    .people
+                    .iter()
+                    .find(|p| p.id.get_ref() == id)
+                    .map(|p| p.name.as_str())
+            })
     }
 }

@@ -176,7 +176,9 @@ pub struct Page {
 impl Page {
     /// Points a diagnostic at the value of front matter `key` (or at `needle` inside it).
     pub fn at_key(&self, diagnostic: Diagnostic, key: &str, needle: Option<&str>) -> Diagnostic {
-        let Some(source) = &self.source else { return diagnostic };
+        let Some(source) = &self.source else {
+            return diagnostic;
+        };
         if let Some(yaml) = self.yaml {
             if let Some(needle) = needle {
                 if let Some((s, e)) = front_matter::value_range(source, yaml, key, needle) {
@@ -194,7 +196,9 @@ impl Page {
 
     /// The source path for messages.
     pub fn display_path(&self) -> String {
-        self.source.as_ref().map_or_else(|| self.rel.clone(), |s| crate::diag::display_path(&s.path))
+        self.source
+            .as_ref()
+            .map_or_else(|| self.rel.clone(), |s| crate::diag::display_path(&s.path))
     }
 
     /// Criterion refs of a playbook or coaching guide.
@@ -227,20 +231,34 @@ pub fn from_source(source: SourceFile, rel: String, config: &Config) -> (Page, V
         Ok(split) => split,
         Err(d) => {
             diagnostics.push(d);
-            Split { yaml: None, body: 0 }
+            Split {
+                yaml: None,
+                body: 0,
+            }
         }
     };
     let (front, fm_diags) = front_matter::parse(&source, split);
     // After a YAML error the fields are unknown; don't also report them as missing.
-    let yaml_failed = fm_diags.iter().any(|d| d.severity == crate::diag::Severity::Error);
+    let yaml_failed = fm_diags
+        .iter()
+        .any(|d| d.severity == crate::diag::Severity::Error);
     diagnostics.extend(fm_diags);
     let (dir, file_name) = match rel.rsplit_once('/') {
         Some((dir, name)) => (dir.to_string(), name.to_string()),
         None => (String::new(), rel.clone()),
     };
-    let is_section = INDEX_NAMES.iter().any(|n| n.eq_ignore_ascii_case(&file_name));
-    let stem = file_name.rsplit_once('.').map_or(file_name.as_str(), |(s, _)| s).to_string();
-    let key = if dir.is_empty() { stem.clone() } else { format!("{dir}/{stem}") };
+    let is_section = INDEX_NAMES
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(&file_name));
+    let stem = file_name
+        .rsplit_once('.')
+        .map_or(file_name.as_str(), |(s, _)| s)
+        .to_string();
+    let key = if dir.is_empty() {
+        stem.clone()
+    } else {
+        format!("{dir}/{stem}")
+    };
     let mut page = Page {
         rel: rel.clone(),
         key,
@@ -263,7 +281,13 @@ pub fn from_source(source: SourceFile, rel: String, config: &Config) -> (Page, V
     };
     page.url = url_for(&dir, &stem, is_section, slug_override.as_deref());
     if page.title.is_empty() {
-        page.title = page.h1.as_deref().map(clean_text).unwrap_or_else(|| humanize(if is_section { dir.rsplit('/').next().unwrap_or("") } else { &stem }));
+        page.title = page.h1.as_deref().map(clean_text).unwrap_or_else(|| {
+            humanize(if is_section {
+                dir.rsplit('/').next().unwrap_or("")
+            } else {
+                &stem
+            })
+        });
         if page.title.is_empty() {
             page.title = config.site.title.clone();
         }
@@ -291,7 +315,11 @@ pub fn segment_slug(name: &str) -> String {
     let slug = slug::slugify(name);
     if slug.is_empty() {
         let fallback = slug::anchor(name).replace(['/', '\\', '.'], "");
-        if fallback.is_empty() { "page".into() } else { fallback }
+        if fallback.is_empty() {
+            "page".into()
+        } else {
+            fallback
+        }
     } else {
         slug
     }
@@ -373,75 +401,197 @@ pub fn clean_text(text: &str) -> String {
 }
 
 /// Copies front matter into the page, checking each field. Returns the `slug` if valid.
-fn apply_front_matter(page: &mut Page, fm: FrontMatter, config: &Config, out: &mut Vec<Diagnostic>) -> Option<String> {
+fn apply_front_matter(
+    page: &mut Page,
+    fm: FrontMatter,
+    config: &Config,
+    out: &mut Vec<Diagnostic>,
+) -> Option<String> {
     let has_fm = page.has_front_matter;
     page.title = text(fm.title.clone());
     page.summary = text(fm.summary.clone());
     if has_fm && page.title.is_empty() && page.yaml.is_some_and(|(s, e)| s < e) {
         // A legacy page whose title is its first heading still builds; without one it cannot.
         let d = match &page.h1 {
-            Some(h1) => Diagnostic::warning("missing-title", format!("front matter has no `title`; using the first heading `{h1}`")),
+            Some(h1) => Diagnostic::warning(
+                "missing-title",
+                format!("front matter has no `title`; using the first heading `{h1}`"),
+            ),
             None => Diagnostic::error("missing-field", "missing required field `title`"),
         };
-        out.push(page.at_key(d, "title", None).with_help("add `title: ...` to the front matter"));
+        out.push(
+            page.at_key(d, "title", None)
+                .with_help("add `title: ...` to the front matter"),
+        );
     }
     page.order = fm.order;
-    page.extra = fm.extra.clone().and_then(|v| serde_json::to_value(v).ok()).unwrap_or(serde_json::Value::Null);
-    let kind_name = fm.kind.as_ref().map_or("page", |k| k.as_str()).trim().to_string();
+    page.extra = fm
+        .extra
+        .clone()
+        .and_then(|v| serde_json::to_value(v).ok())
+        .unwrap_or(serde_json::Value::Null);
+    let kind_name = fm
+        .kind
+        .as_ref()
+        .map_or("page", |k| k.as_str())
+        .trim()
+        .to_string();
     if !KIND_LIST.contains(&kind_name.as_str()) {
-        out.push(page.at_key(Diagnostic::error("unknown-kind", format!("unknown kind `{kind_name}`")), "kind", Some(&kind_name))
-            .with_help_opt(did_you_mean(&kind_name, KIND_LIST.iter().copied()).or_else(|| Some(format!("kinds are {}", KIND_LIST.join(", "))))));
+        out.push(
+            page.at_key(
+                Diagnostic::error("unknown-kind", format!("unknown kind `{kind_name}`")),
+                "kind",
+                Some(&kind_name),
+            )
+            .with_help_opt(
+                did_you_mean(&kind_name, KIND_LIST.iter().copied())
+                    .or_else(|| Some(format!("kinds are {}", KIND_LIST.join(", ")))),
+            ),
+        );
     }
     page.status = match fm.status.as_ref().map(|s| s.as_str().trim()) {
         None | Some("published") => Status::Published,
         Some("draft") => Status::Draft,
         Some("deprecated") => Status::Deprecated,
         Some(other) => {
-            out.push(page.at_key(Diagnostic::error("invalid-value", format!("unknown status `{other}`")), "status", Some(other))
-                .with_help_opt(did_you_mean(other, ["draft", "published", "deprecated"]).or_else(|| Some("status is `draft`, `published` or `deprecated`".into()))));
+            out.push(
+                page.at_key(
+                    Diagnostic::error("invalid-value", format!("unknown status `{other}`")),
+                    "status",
+                    Some(other),
+                )
+                .with_help_opt(
+                    did_you_mean(other, ["draft", "published", "deprecated"])
+                        .or_else(|| Some("status is `draft`, `published` or `deprecated`".into())),
+                ),
+            );
             Status::Published
         }
     };
     if fm.draft == Some(true) {
         page.status = Status::Draft;
     }
-    page.owner = fm.owner.as_ref().map(|o| o.0.trim().to_string()).filter(|o| !o.is_empty());
+    page.owner = fm
+        .owner
+        .as_ref()
+        .map(|o| o.0.trim().to_string())
+        .filter(|o| !o.is_empty());
     if let Some(owner) = &page.owner {
-        let known = config.teams.iter().map(|t| t.id.get_ref().as_str()).chain(config.people.iter().map(|p| p.id.get_ref().as_str()));
+        let known = config
+            .teams
+            .iter()
+            .map(|t| t.id.get_ref().as_str())
+            .chain(config.people.iter().map(|p| p.id.get_ref().as_str()));
         if !known.clone().any(|k| k == owner) {
-            out.push(page.at_key(Diagnostic::error("unknown-id", format!("unknown owner `{owner}`")), "owner", Some(owner))
-                .with_help_opt(did_you_mean(owner, known).or_else(|| Some("owners are the `id`s of `[[teams]]` and `[[people]]` in site.toml".into()))));
+            out.push(
+                page.at_key(
+                    Diagnostic::error("unknown-id", format!("unknown owner `{owner}`")),
+                    "owner",
+                    Some(owner),
+                )
+                .with_help_opt(did_you_mean(owner, known).or_else(|| {
+                    Some("owners are the `id`s of `[[teams]]` and `[[people]]` in site.toml".into())
+                })),
+            );
         }
     }
-    page.replaced_by = fm.replaced_by.as_ref().map(|r| r.0.trim().trim_end_matches(".md").trim_matches('/').to_string());
+    page.replaced_by = fm.replaced_by.as_ref().map(|r| {
+        r.0.trim()
+            .trim_end_matches(".md")
+            .trim_matches('/')
+            .to_string()
+    });
     page.reviewed = date_field(page, "reviewed", fm.reviewed.as_ref(), out);
     page.expires = date_field(page, "expires", fm.expires.as_ref(), out);
     if let Some(every) = &fm.review_every {
         match crate::model::date::parse_duration(every.as_str()) {
             Some(days) => page.review_every = Some(days),
-            None => out.push(page.at_key(Diagnostic::error("invalid-duration", format!("`{}` is not a duration", every.as_str())), "review_every", Some(every.as_str()))
-                .with_help("write a number and a unit: `90d`, `12w`, `6m` or `1y`")),
+            None => out.push(
+                page.at_key(
+                    Diagnostic::error(
+                        "invalid-duration",
+                        format!("`{}` is not a duration", every.as_str()),
+                    ),
+                    "review_every",
+                    Some(every.as_str()),
+                )
+                .with_help("write a number and a unit: `90d`, `12w`, `6m` or `1y`"),
+            ),
         }
     }
-    page.stages = checked_ids(page, "stages", &fm.stages.0, config.stages.iter().map(|s| s.id.get_ref().as_str()), "stage", out);
-    page.roles = checked_ids(page, "roles", &fm.roles.0, config.roles.iter().map(|s| s.id.get_ref().as_str()), "role", out);
-    page.personas = checked_ids(page, "personas", &fm.personas.0, config.personas.iter().map(|s| s.id.get_ref().as_str()), "persona", out);
-    page.tags = fm.tags.0.iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
+    page.stages = checked_ids(
+        page,
+        "stages",
+        &fm.stages.0,
+        config.stages.iter().map(|s| s.id.get_ref().as_str()),
+        "stage",
+        out,
+    );
+    page.roles = checked_ids(
+        page,
+        "roles",
+        &fm.roles.0,
+        config.roles.iter().map(|s| s.id.get_ref().as_str()),
+        "role",
+        out,
+    );
+    page.personas = checked_ids(
+        page,
+        "personas",
+        &fm.personas.0,
+        config.personas.iter().map(|s| s.id.get_ref().as_str()),
+        "persona",
+        out,
+    );
+    page.tags = fm
+        .tags
+        .0
+        .iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
     page.keywords = fm.keywords.0.clone();
-    page.related = fm.related.0.iter().map(|r| r.trim().trim_end_matches(".md").trim_matches('/').to_string()).collect();
+    page.related = fm
+        .related
+        .0
+        .iter()
+        .map(|r| {
+            r.trim()
+                .trim_end_matches(".md")
+                .trim_matches('/')
+                .to_string()
+        })
+        .collect();
     page.aliases = fm.aliases.0.clone();
-    let slug_override = fm.slug.as_ref().map(|s| s.0.trim().to_string()).and_then(|s| {
-        if slug::is_id(&s) {
-            Some(s)
-        } else {
-            out.push(page.at_key(Diagnostic::error("invalid-slug", format!("slug `{s}` may only contain a-z, 0-9 and -")), "slug", Some(&s))
-                .with_help(format!("try `{}`", slug::slugify(&s))));
-            None
-        }
-    });
+    let slug_override = fm
+        .slug
+        .as_ref()
+        .map(|s| s.0.trim().to_string())
+        .and_then(|s| {
+            if slug::is_id(&s) {
+                Some(s)
+            } else {
+                out.push(
+                    page.at_key(
+                        Diagnostic::error(
+                            "invalid-slug",
+                            format!("slug `{s}` may only contain a-z, 0-9 and -"),
+                        ),
+                        "slug",
+                        Some(&s),
+                    )
+                    .with_help(format!("try `{}`", slug::slugify(&s))),
+                );
+                None
+            }
+        });
     let required = ["summary", "owner", "reviewed"];
     if kind_name != "page" && KIND_LIST.contains(&kind_name.as_str()) {
-        let present = [!page.summary.is_empty(), page.owner.is_some(), fm.reviewed.is_some()];
+        let present = [
+            !page.summary.is_empty(),
+            page.owner.is_some(),
+            fm.reviewed.is_some(),
+        ];
         for (field, ok) in required.iter().zip(present) {
             if !ok {
                 out.push(missing(page, field, &kind_name));
@@ -460,16 +610,34 @@ fn apply_front_matter(page: &mut Page, fm: FrontMatter, config: &Config, out: &m
 const KIND_LIST: &[&str] = crate::model::KIND_NAMES;
 
 fn missing(page: &Page, field: &str, kind: &str) -> Diagnostic {
-    let d = Diagnostic::error("missing-field", format!("missing required field `{field}` for a {kind}"));
-    page.at_key(d, "kind", None).with_help(format!("add `{field}:` to the front matter"))
+    let d = Diagnostic::error(
+        "missing-field",
+        format!("missing required field `{field}` for a {kind}"),
+    );
+    page.at_key(d, "kind", None)
+        .with_help(format!("add `{field}:` to the front matter"))
 }
 
-fn date_field(page: &Page, key: &str, value: Option<&front_matter::Text>, out: &mut Vec<Diagnostic>) -> Option<Date> {
+fn date_field(
+    page: &Page,
+    key: &str,
+    value: Option<&front_matter::Text>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Date> {
     let value = value?;
     let parsed = Date::parse(value.as_str());
     if parsed.is_none() {
-        out.push(page.at_key(Diagnostic::error("invalid-date", format!("`{}` is not a date", value.as_str())), key, Some(value.as_str()))
-            .with_help("write dates as YYYY-MM-DD, e.g. `2026-03-31`"));
+        out.push(
+            page.at_key(
+                Diagnostic::error(
+                    "invalid-date",
+                    format!("`{}` is not a date", value.as_str()),
+                ),
+                key,
+                Some(value.as_str()),
+            )
+            .with_help("write dates as YYYY-MM-DD, e.g. `2026-03-31`"),
+        );
     }
     parsed
 }
@@ -491,14 +659,28 @@ fn checked_ids<'a>(
             }
         } else {
             let plural = format!("[[{key}]]");
-            out.push(page.at_key(Diagnostic::error("unknown-id", format!("unknown {what} `{id}`")), key, Some(id))
-                .with_help_opt(did_you_mean(id, known.clone()).or_else(|| Some(format!("declare it under `{plural}` in site.toml")))));
+            out.push(
+                page.at_key(
+                    Diagnostic::error("unknown-id", format!("unknown {what} `{id}`")),
+                    key,
+                    Some(id),
+                )
+                .with_help_opt(
+                    did_you_mean(id, known.clone())
+                        .or_else(|| Some(format!("declare it under `{plural}` in site.toml"))),
+                ),
+            );
         }
     }
     kept
 }
 
-fn playbook(page: &Page, fm: &FrontMatter, _config: &Config, out: &mut Vec<Diagnostic>) -> Playbook {
+fn playbook(
+    page: &Page,
+    fm: &FrontMatter,
+    _config: &Config,
+    out: &mut Vec<Diagnostic>,
+) -> Playbook {
     for (field, value) in [("trigger", &fm.trigger), ("goal", &fm.goal)] {
         if value.as_ref().is_none_or(|v| v.0.trim().is_empty()) {
             out.push(missing(page, field, "playbook"));
@@ -515,7 +697,11 @@ fn playbook(page: &Page, fm: &FrontMatter, _config: &Config, out: &mut Vec<Diagn
         assets: fm
             .assets
             .iter()
-            .map(|a| Asset { title: a.title.0.clone(), url: a.url.0.trim().to_string(), external: a.external })
+            .map(|a| Asset {
+                title: a.title.0.clone(),
+                url: a.url.0.trim().to_string(),
+                external: a.external,
+            })
             .collect(),
     }
 }
@@ -546,10 +732,26 @@ fn framework(page: &Page, fm: &FrontMatter, out: &mut Vec<Diagnostic>) -> Framew
             Ok(def) => {
                 let id = def.id.0.trim().to_string();
                 if !slug::is_id(&id) {
-                    out.push(page.at_key(Diagnostic::error("invalid-id", format!("criterion id `{id}` is not of the form [a-z0-9-]+")), "criteria", Some(&id))
-                        .with_help(format!("try `{}`", slug::slugify(&id))));
+                    out.push(
+                        page.at_key(
+                            Diagnostic::error(
+                                "invalid-id",
+                                format!("criterion id `{id}` is not of the form [a-z0-9-]+"),
+                            ),
+                            "criteria",
+                            Some(&id),
+                        )
+                        .with_help(format!("try `{}`", slug::slugify(&id))),
+                    );
                 } else if criteria.iter().any(|c| c.id == id) {
-                    out.push(page.at_key(Diagnostic::error("duplicate-id", format!("criterion `{id}` is defined twice")), "criteria", Some(&id)));
+                    out.push(page.at_key(
+                        Diagnostic::error(
+                            "duplicate-id",
+                            format!("criterion `{id}` is defined twice"),
+                        ),
+                        "criteria",
+                        Some(&id),
+                    ));
                 }
                 criteria.push(Criterion {
                     id,
@@ -563,7 +765,11 @@ fn framework(page: &Page, fm: &FrontMatter, out: &mut Vec<Diagnostic>) -> Framew
             }
             Err(err) => {
                 let message = err.split(" at line ").next().unwrap_or(&err).to_string();
-                let message = if value.is_string() { "a framework's criteria must be mappings with `id` and `name`".to_string() } else { format!("invalid criterion: {message}") };
+                let message = if value.is_string() {
+                    "a framework's criteria must be mappings with `id` and `name`".to_string()
+                } else {
+                    format!("invalid criterion: {message}")
+                };
                 out.push(page.at_key(Diagnostic::error("invalid-criterion", message), "criteria", needle.as_deref())
                     .with_help("each criterion needs `id` and `name`, and may have `letter`, `definition`, `questions`, `evidence`, `red_flags`"));
             }
@@ -572,14 +778,27 @@ fn framework(page: &Page, fm: &FrontMatter, out: &mut Vec<Diagnostic>) -> Framew
     let scale = fm
         .scale
         .iter()
-        .map(|s| ScaleLevel { score: s.score, label: s.label.0.clone(), meaning: s.meaning.clone().map(|m| m.0).unwrap_or_default() })
+        .map(|s| ScaleLevel {
+            score: s.score,
+            label: s.label.0.clone(),
+            meaning: s.meaning.clone().map(|m| m.0).unwrap_or_default(),
+        })
         .collect();
-    Framework { acronym: text(fm.acronym.clone()), criteria, scale, use_when: text(fm.use_when.clone()), origin: text(fm.origin.clone()) }
+    Framework {
+        acronym: text(fm.acronym.clone()),
+        criteria,
+        scale,
+        use_when: text(fm.use_when.clone()),
+        origin: text(fm.origin.clone()),
+    }
 }
 
 fn coaching(page: &Page, fm: &FrontMatter, config: &Config, out: &mut Vec<Diagnostic>) -> Coaching {
     let checks: [(&str, bool); 5] = [
-        ("skill", fm.skill.as_ref().is_some_and(|s| !s.0.trim().is_empty())),
+        (
+            "skill",
+            fm.skill.as_ref().is_some_and(|s| !s.0.trim().is_empty()),
+        ),
         ("roles", !fm.roles.0.is_empty()),
         ("behaviours", !fm.behaviours.0.is_empty()),
         ("rubric", !fm.rubric.is_empty()),
@@ -591,14 +810,37 @@ fn coaching(page: &Page, fm: &FrontMatter, config: &Config, out: &mut Vec<Diagno
         }
     }
     if fm.rubric.len() == 1 {
-        out.push(page.at_key(Diagnostic::error("rubric-too-short", "a rubric needs at least 2 levels"), "rubric", None)
-            .with_help("describe what each level looks like, e.g. 1 \"Winging it\" to 4 \"Orchestrated\""));
+        out.push(
+            page.at_key(
+                Diagnostic::error("rubric-too-short", "a rubric needs at least 2 levels"),
+                "rubric",
+                None,
+            )
+            .with_help(
+                "describe what each level looks like, e.g. 1 \"Winging it\" to 4 \"Orchestrated\"",
+            ),
+        );
     }
-    let coach_roles = checked_ids(page, "coach_roles", &fm.coach_roles.0, config.roles.iter().map(|r| r.id.get_ref().as_str()), "role", out);
+    let coach_roles = checked_ids(
+        page,
+        "coach_roles",
+        &fm.coach_roles.0,
+        config.roles.iter().map(|r| r.id.get_ref().as_str()),
+        "role",
+        out,
+    );
     Coaching {
         skill: text(fm.skill.clone()),
         behaviours: fm.behaviours.0.clone(),
-        rubric: fm.rubric.iter().map(|r| RubricLevel { level: r.level, label: r.label.0.clone(), looks_like: r.looks_like.0.clone() }).collect(),
+        rubric: fm
+            .rubric
+            .iter()
+            .map(|r| RubricLevel {
+                level: r.level,
+                label: r.label.0.clone(),
+                looks_like: r.looks_like.0.clone(),
+            })
+            .collect(),
         coaching_questions: fm.coaching_questions.0.clone(),
         coach_roles,
         observe_in: fm.observe_in.0.clone(),
@@ -614,21 +856,33 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert_eq!(url_for("playbooks", "cold-call", false, None), "playbooks/cold-call/");
+        assert_eq!(
+            url_for("playbooks", "cold-call", false, None),
+            "playbooks/cold-call/"
+        );
         assert_eq!(url_for("playbooks", "_index", true, None), "playbooks/");
         assert_eq!(url_for("", "_index", true, None), "");
-        assert_eq!(url_for("Team Docs", "Über uns", false, None), "team-docs/uber-uns/");
+        assert_eq!(
+            url_for("Team Docs", "Über uns", false, None),
+            "team-docs/uber-uns/"
+        );
         assert_eq!(url_for("a", "x", false, Some("y")), "a/y/");
     }
 
     #[test]
     fn bidi_controls_are_removed_from_titles() {
-        assert_eq!(clean_text("  Pay\u{202e}gnp.exe\u{2066}x\u{0007} "), "Paygnp.exex");
+        assert_eq!(
+            clean_text("  Pay\u{202e}gnp.exe\u{2066}x\u{0007} "),
+            "Paygnp.exex"
+        );
     }
 
     #[test]
     fn h1_title() {
-        assert_eq!(first_h1("intro\n# The *real* title\n"), Some("The real title".into()));
+        assert_eq!(
+            first_h1("intro\n# The *real* title\n"),
+            Some("The real title".into())
+        );
         assert_eq!(first_h1("```\n# not\n```\n"), None);
     }
 }

@@ -2,7 +2,10 @@
 
 /// Whether `text` is a valid id or slug: `[a-z0-9-]+`.
 pub fn is_id(text: &str) -> bool {
-    !text.is_empty() && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// A URL-safe slug: ASCII letters and digits lowercased, everything else folded to single dashes.

@@ -12,12 +12,21 @@ use crate::model::{Date, Site};
 
 /// Orders pages, adds implicit sections and links parents and children.
 /// Index 0 of the result is the home page.
-pub fn index(mut pages: Vec<Page>, config: &Config, drafts: bool, out: &mut Vec<Diagnostic>) -> Vec<Page> {
+pub fn index(
+    mut pages: Vec<Page>,
+    config: &Config,
+    drafts: bool,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<Page> {
     if !drafts {
         pages.retain(|p| p.status != Status::Draft);
     }
     // Every folder that holds a page needs a section page, and so do its ancestors.
-    let mut section_dirs: BTreeSet<String> = pages.iter().filter(|p| p.is_section).map(|p| p.dir.clone()).collect();
+    let mut section_dirs: BTreeSet<String> = pages
+        .iter()
+        .filter(|p| p.is_section)
+        .map(|p| p.dir.clone())
+        .collect();
     let mut needed: BTreeSet<String> = BTreeSet::new();
     needed.insert(String::new());
     for page in &pages {
@@ -35,13 +44,20 @@ pub fn index(mut pages: Vec<Page>, config: &Config, drafts: bool, out: &mut Vec<
         if section_dirs.insert(dir.clone()) {
             // `guide.md` next to a folder `guide/` without an index file stands for the folder.
             let url = page::url_for(&dir, "", true, None);
-            if let Some(page) = pages.iter_mut().find(|p| !p.is_section && p.url == url && !dir.is_empty()) {
+            if let Some(page) = pages
+                .iter_mut()
+                .find(|p| !p.is_section && p.url == url && !dir.is_empty())
+            {
                 page.is_section = true;
                 page.dir = dir.clone();
                 continue;
             }
             let name = dir.rsplit('/').next().unwrap_or("");
-            let title = if dir.is_empty() { config.site.title.clone() } else { page::humanize(name) };
+            let title = if dir.is_empty() {
+                config.site.title.clone()
+            } else {
+                page::humanize(name)
+            };
             pages.push(Page {
                 rel: dir.clone(),
                 key: dir.clone(),
@@ -54,7 +70,13 @@ pub fn index(mut pages: Vec<Page>, config: &Config, drafts: bool, out: &mut Vec<
         }
     }
     // Sections sort before pages of the same folder; the home page comes first.
-    pages.sort_by(|a, b| (!a.is_section || !a.dir.is_empty(), &a.url, &a.rel).cmp(&(!b.is_section || !b.dir.is_empty(), &b.url, &b.rel)));
+    pages.sort_by(|a, b| {
+        (!a.is_section || !a.dir.is_empty(), &a.url, &a.rel).cmp(&(
+            !b.is_section || !b.dir.is_empty(),
+            &b.url,
+            &b.rel,
+        ))
+    });
     check_urls(&pages, config, out);
     link_tree(&mut pages);
     pages
@@ -68,8 +90,19 @@ fn check_urls(pages: &[Page], config: &Config, out: &mut Vec<Diagnostic>) {
             let other = &pages[j];
             // An implicit section never clashes: it only exists where no index file does.
             if page.source.is_some() && other.source.is_some() {
-                let d = Diagnostic::error("duplicate-url", format!("`{}` and `{}` both map to the URL `/{}`", other.display_path(), page.display_path(), page.url));
-                let d = match page.source.as_ref() { Some(s) => d.at(s, 0, 0), None => d };
+                let d = Diagnostic::error(
+                    "duplicate-url",
+                    format!(
+                        "`{}` and `{}` both map to the URL `/{}`",
+                        other.display_path(),
+                        page.display_path(),
+                        page.url
+                    ),
+                );
+                let d = match page.source.as_ref() {
+                    Some(s) => d.at(s, 0, 0),
+                    None => d,
+                };
                 out.push(d.with_help("rename one of the files or give one a different `slug`"));
             }
         } else {
@@ -79,8 +112,17 @@ fn check_urls(pages: &[Page], config: &Config, out: &mut Vec<Diagnostic>) {
         if page.source.is_some() && !top.is_empty() {
             for (folder, what) in config.routes.reserved() {
                 if top == folder {
-                    let d = Diagnostic::error("reserved-path", format!("`{}` is inside `{folder}/`, which is reserved for {what}", page.display_path()));
-                    let d = match page.source.as_ref() { Some(s) => d.at(s, 0, 0), None => d };
+                    let d = Diagnostic::error(
+                        "reserved-path",
+                        format!(
+                            "`{}` is inside `{folder}/`, which is reserved for {what}",
+                            page.display_path()
+                        ),
+                    );
+                    let d = match page.source.as_ref() {
+                        Some(s) => d.at(s, 0, 0),
+                        None => d,
+                    };
                     out.push(d.with_help(format!("move it to another folder, or rename the generated folder with `[routes] {} = \"...\"` in site.toml", route_key(config, folder))));
                 }
             }
@@ -90,10 +132,22 @@ fn check_urls(pages: &[Page], config: &Config, out: &mut Vec<Diagnostic>) {
 
 fn route_key(config: &Config, folder: &str) -> &'static str {
     let r = &config.routes;
-    [(&r.stages, "stages"), (&r.process, "process"), (&r.health, "health"), (&r.print, "print"), (&r.owners, "owners"), (&r.roles, "roles"), (&r.personas, "personas"), (&r.tags, "tags"), (&r.search, "search"), (&r.whats_new, "whats_new"), (&r.assets, "assets")]
-        .into_iter()
-        .find(|(f, _)| f.as_str() == folder)
-        .map_or("process", |(_, k)| k)
+    [
+        (&r.stages, "stages"),
+        (&r.process, "process"),
+        (&r.health, "health"),
+        (&r.print, "print"),
+        (&r.owners, "owners"),
+        (&r.roles, "roles"),
+        (&r.personas, "personas"),
+        (&r.tags, "tags"),
+        (&r.search, "search"),
+        (&r.whats_new, "whats_new"),
+        (&r.assets, "assets"),
+    ]
+    .into_iter()
+    .find(|(f, _)| f.as_str() == folder)
+    .map_or("process", |(_, k)| k)
 }
 
 /// Sets `parent` and sorted `children`.
@@ -111,7 +165,9 @@ fn link_tree(pages: &mut [Page]) {
             if page.dir.is_empty() {
                 continue;
             }
-            page.dir.rsplit_once('/').map_or(String::new(), |(p, _)| p.to_string())
+            page.dir
+                .rsplit_once('/')
+                .map_or(String::new(), |(p, _)| p.to_string())
         } else {
             page.dir.clone()
         };
@@ -125,37 +181,78 @@ fn link_tree(pages: &mut [Page]) {
         let mut children = std::mem::take(&mut pages[i].children);
         children.sort_by(|&a, &b| {
             let (pa, pb) = (&pages[a], &pages[b]);
-            (pa.order.is_none(), pa.order, pa.title.to_lowercase(), &pa.url).cmp(&(pb.order.is_none(), pb.order, pb.title.to_lowercase(), &pb.url))
+            (
+                pa.order.is_none(),
+                pa.order,
+                pa.title.to_lowercase(),
+                &pa.url,
+            )
+                .cmp(&(
+                    pb.order.is_none(),
+                    pb.order,
+                    pb.title.to_lowercase(),
+                    &pb.url,
+                ))
         });
         pages[i].children = children;
     }
 }
 
 /// Builds the [`Site`]: reading order, taxonomies, and every cross-page check.
-pub fn finish(pages: Vec<Page>, config: Config, today: Date, inbound: Vec<usize>, out: &mut Vec<Diagnostic>) -> Site {
+pub fn finish(
+    pages: Vec<Page>,
+    config: Config,
+    today: Date,
+    inbound: Vec<usize>,
+    out: &mut Vec<Diagnostic>,
+) -> Site {
     let mut reading_order = Vec::with_capacity(pages.len());
     let mut stack = vec![0usize];
     while let Some(i) = stack.pop() {
         reading_order.push(i);
         stack.extend(pages[i].children.iter().rev());
     }
-    let by_path: BTreeMap<String, usize> = pages.iter().enumerate().map(|(i, p)| (p.key.clone(), i)).collect();
+    let by_path: BTreeMap<String, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.key.clone(), i))
+        .collect();
     let mut frameworks = BTreeMap::new();
     for (i, page) in pages.iter().enumerate() {
         if matches!(page.kind, PageKind::Framework(_)) {
-            frameworks.insert(page.url.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string(), i);
+            frameworks.insert(
+                page.url
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
+                i,
+            );
         }
     }
     let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     for &i in &reading_order {
         for tag in &pages[i].tags {
-            let entry = tags.entry(page::segment_slug(tag)).or_insert_with(|| (tag.clone(), Vec::new()));
+            let entry = tags
+                .entry(page::segment_slug(tag))
+                .or_insert_with(|| (tag.clone(), Vec::new()));
             if !entry.1.contains(&i) {
                 entry.1.push(i);
             }
         }
     }
-    let site = Site { config, pages, reading_order, tags, today, by_path, frameworks, inbound, history: Default::default() };
+    let site = Site {
+        config,
+        pages,
+        reading_order,
+        tags,
+        today,
+        by_path,
+        frameworks,
+        inbound,
+        history: Default::default(),
+    };
     check_references(&site, out);
     check_freshness(&site, out);
     check_headings(&site, out);
@@ -173,19 +270,45 @@ fn check_references(site: &Site, out: &mut Vec<Diagnostic>) {
         }
         if let Some(target) = &page.replaced_by {
             if !site.by_path.contains_key(target) {
-                out.push(page.at_key(Diagnostic::error("unknown-page", format!("`replaced_by` page `{target}` does not exist")), "replaced_by", Some(target))
-                    .with_help_opt(did_you_mean(target, paths())));
+                out.push(
+                    page.at_key(
+                        Diagnostic::error(
+                            "unknown-page",
+                            format!("`replaced_by` page `{target}` does not exist"),
+                        ),
+                        "replaced_by",
+                        Some(target),
+                    )
+                    .with_help_opt(did_you_mean(target, paths())),
+                );
             }
         }
         for id in page.framework_refs() {
             if !site.frameworks.contains_key(id) {
-                out.push(page.at_key(Diagnostic::error("unknown-id", format!("unknown framework `{id}`")), "frameworks", Some(id))
-                    .with_help_opt(did_you_mean(id, site.frameworks.keys().map(String::as_str)).or_else(|| Some("a framework's id is its file name without `.md`".into()))));
+                out.push(
+                    page.at_key(
+                        Diagnostic::error("unknown-id", format!("unknown framework `{id}`")),
+                        "frameworks",
+                        Some(id),
+                    )
+                    .with_help_opt(
+                        did_you_mean(id, site.frameworks.keys().map(String::as_str)).or_else(
+                            || Some("a framework's id is its file name without `.md`".into()),
+                        ),
+                    ),
+                );
             }
         }
         for reference in page.criteria_refs() {
             if let Err(help) = resolve_criterion(site, reference) {
-                out.push(page.at_key(Diagnostic::error("unknown-id", format!("unknown criterion `{reference}`")), "criteria", Some(reference)).with_help(help));
+                out.push(
+                    page.at_key(
+                        Diagnostic::error("unknown-id", format!("unknown criterion `{reference}`")),
+                        "criteria",
+                        Some(reference),
+                    )
+                    .with_help(help),
+                );
             }
         }
         if let PageKind::Playbook(playbook) = &page.kind {
@@ -194,8 +317,24 @@ fn check_references(site: &Site, out: &mut Vec<Diagnostic>) {
                 let is_absolute = url.contains("://") || url.starts_with("mailto:");
                 let key = url.trim_end_matches(".md").trim_matches('/');
                 if !is_absolute && !site.by_path.contains_key(key) {
-                    out.push(page.at_key(Diagnostic::error("unknown-page", format!("asset url `{url}` is neither an absolute URL nor a page path")), "assets", Some(url))
-                        .with_help_opt(did_you_mean(key, paths()).or_else(|| Some("use `https://...` or a path relative to content/ without `.md`".into()))));
+                    out.push(
+                        page.at_key(
+                            Diagnostic::error(
+                                "unknown-page",
+                                format!(
+                                    "asset url `{url}` is neither an absolute URL nor a page path"
+                                ),
+                            ),
+                            "assets",
+                            Some(url),
+                        )
+                        .with_help_opt(did_you_mean(key, paths()).or_else(|| {
+                            Some(
+                                "use `https://...` or a path relative to content/ without `.md`"
+                                    .into(),
+                            )
+                        })),
+                    );
                 }
             }
         }
@@ -204,17 +343,34 @@ fn check_references(site: &Site, out: &mut Vec<Diagnostic>) {
         let id = framework.get_ref();
         if !site.frameworks.contains_key(id) {
             let source = crate::source::SourceFile::new("site.toml", String::new());
-            out.push(Diagnostic::error("unknown-id", format!("`default_framework` `{id}` is not a framework page"))
+            out.push(
+                Diagnostic::error(
+                    "unknown-id",
+                    format!("`default_framework` `{id}` is not a framework page"),
+                )
                 .in_file(&source.path)
-                .with_help_opt(did_you_mean(id, site.frameworks.keys().map(String::as_str)).or_else(|| Some("a framework's id is its file name without `.md`".into()))));
+                .with_help_opt(
+                    did_you_mean(id, site.frameworks.keys().map(String::as_str))
+                        .or_else(|| Some("a framework's id is its file name without `.md`".into())),
+                ),
+            );
         } else {
             for stage in &site.config.stages {
                 for check in &stage.checks {
                     let reference = format!("{id}/{}", check.get_ref());
                     if let Err(help) = resolve_criterion(site, &reference) {
-                        out.push(Diagnostic::error("unknown-id", format!("stage `{}` checks unknown criterion `{}`", stage.id.get_ref(), check.get_ref()))
+                        out.push(
+                            Diagnostic::error(
+                                "unknown-id",
+                                format!(
+                                    "stage `{}` checks unknown criterion `{}`",
+                                    stage.id.get_ref(),
+                                    check.get_ref()
+                                ),
+                            )
                             .in_file(std::path::Path::new("site.toml"))
-                            .with_help(help));
+                            .with_help(help),
+                        );
                     }
                 }
             }
@@ -227,18 +383,38 @@ fn check_references(site: &Site, out: &mut Vec<Diagnostic>) {
 }
 
 /// Finds `framework/criterion`; the error is a hint.
-pub fn resolve_criterion<'a>(site: &'a Site, reference: &str) -> Result<(usize, &'a crate::model::page::Criterion), String> {
+pub fn resolve_criterion<'a>(
+    site: &'a Site,
+    reference: &str,
+) -> Result<(usize, &'a crate::model::page::Criterion), String> {
     let Some((framework, criterion)) = reference.split_once('/') else {
         return Err("write criteria as `framework/criterion`, e.g. `meddpicc/champion`".into());
     };
     let Some(&index) = site.frameworks.get(framework) else {
-        return Err(did_you_mean(framework, site.frameworks.keys().map(String::as_str)).unwrap_or_else(|| format!("no framework page has the id `{framework}`")));
+        return Err(
+            did_you_mean(framework, site.frameworks.keys().map(String::as_str))
+                .unwrap_or_else(|| format!("no framework page has the id `{framework}`")),
+        );
     };
-    let PageKind::Framework(fw) = &site.pages[index].kind else { unreachable!("frameworks map holds framework pages") };
+    let PageKind::Framework(fw) = &site.pages[index].kind else {
+        unreachable!("frameworks map holds framework pages")
+    };
     match fw.criteria.iter().find(|c| c.id == criterion) {
         Some(c) => Ok((index, c)),
-        None => Err(did_you_mean(criterion, fw.criteria.iter().map(|c| c.id.as_str()))
-            .unwrap_or_else(|| format!("`{framework}` has {}", fw.criteria.iter().map(|c| format!("`{}`", c.id)).collect::<Vec<_>>().join(", ")))),
+        None => Err(
+            did_you_mean(criterion, fw.criteria.iter().map(|c| c.id.as_str())).unwrap_or_else(
+                || {
+                    format!(
+                        "`{framework}` has {}",
+                        fw.criteria
+                            .iter()
+                            .map(|c| format!("`{}`", c.id))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                },
+            ),
+        ),
     }
 }
 
@@ -246,16 +422,38 @@ fn check_freshness(site: &Site, out: &mut Vec<Diagnostic>) {
     for page in &site.pages {
         let fresh = freshness::of(page, &site.config, site.today);
         match fresh.state {
-            State::Overdue => out.push(page.at_key(
-                Diagnostic::warning("overdue", format!("`{}` is overdue for review (due {})", page.title, fresh.due.map(Date::iso).unwrap_or_default())),
-                "reviewed",
-                None,
-            ).with_help("review the page with its owner, then set `reviewed:` to today's date")),
-            State::Expired => out.push(page.at_key(
-                Diagnostic::warning("expired", format!("`{}` expired on {}", page.title, page.expires.map(Date::iso).unwrap_or_default())),
-                "expires",
-                None,
-            ).with_help("update or remove `expires:`, or deprecate the page with `status: deprecated`")),
+            State::Overdue => out.push(
+                page.at_key(
+                    Diagnostic::warning(
+                        "overdue",
+                        format!(
+                            "`{}` is overdue for review (due {})",
+                            page.title,
+                            fresh.due.map(Date::iso).unwrap_or_default()
+                        ),
+                    ),
+                    "reviewed",
+                    None,
+                )
+                .with_help("review the page with its owner, then set `reviewed:` to today's date"),
+            ),
+            State::Expired => out.push(
+                page.at_key(
+                    Diagnostic::warning(
+                        "expired",
+                        format!(
+                            "`{}` expired on {}",
+                            page.title,
+                            page.expires.map(Date::iso).unwrap_or_default()
+                        ),
+                    ),
+                    "expires",
+                    None,
+                )
+                .with_help(
+                    "update or remove `expires:`, or deprecate the page with `status: deprecated`",
+                ),
+            ),
             _ => {}
         }
     }
@@ -263,19 +461,35 @@ fn check_freshness(site: &Site, out: &mut Vec<Diagnostic>) {
 
 fn check_headings(site: &Site, out: &mut Vec<Diagnostic>) {
     for page in &site.pages {
-        let Some(wanted) = site.config.lint.headings.get(page.kind.name()) else { continue };
+        let Some(wanted) = site.config.lint.headings.get(page.kind.name()) else {
+            continue;
+        };
         if page.is_section || page.source.is_none() {
             continue;
         }
-        let have: Vec<String> = page.headings.iter().filter(|h| h.level == 2).map(|h| h.title.to_lowercase()).collect();
+        let have: Vec<String> = page
+            .headings
+            .iter()
+            .filter(|h| h.level == 2)
+            .map(|h| h.title.to_lowercase())
+            .collect();
         for heading in wanted {
             if !have.contains(&heading.to_lowercase()) {
-                let d = Diagnostic::warning("missing-heading", format!("this {} is missing the heading `## {heading}`", page.kind.name()));
+                let d = Diagnostic::warning(
+                    "missing-heading",
+                    format!(
+                        "this {} is missing the heading `## {heading}`",
+                        page.kind.name()
+                    ),
+                );
                 let d = match &page.source {
                     Some(s) => d.at(s, page.body_offset, page.body_offset),
                     None => d,
                 };
-                out.push(d.with_help(format!("`[lint.headings]` in site.toml expects every {} to have it", page.kind.name())));
+                out.push(d.with_help(format!(
+                    "`[lint.headings]` in site.toml expects every {} to have it",
+                    page.kind.name()
+                )));
             }
         }
     }

@@ -49,8 +49,19 @@ pub fn shared(site: &Site, search_script: &str, assets: &Value) -> Shared {
         "search_script": search_script,
         "asset": assets,
     });
-    let sections = site.home().children.iter().map(|&i| &site.pages[i]).filter(|p| p.is_section).map(|p| (p.title.clone(), p.url.clone())).collect();
-    Shared { site: site_value, build, sections }
+    let sections = site
+        .home()
+        .children
+        .iter()
+        .map(|&i| &site.pages[i])
+        .filter(|p| p.is_section)
+        .map(|p| (p.title.clone(), p.url.clone()))
+        .collect();
+    Shared {
+        site: site_value,
+        build,
+        sections,
+    }
 }
 
 fn toml_to_json(table: &toml::Table) -> Value {
@@ -65,15 +76,25 @@ pub fn sorted_stages(site: &Site) -> Vec<&crate::config::Stage> {
 }
 
 /// The base context of a page at `url`: site, root, nav, build.
-pub fn base(shared: &Shared, url: &str, nav_parent: Option<&Page>, siblings: Value, current_section: Option<&str>) -> serde_json::Map<String, Value> {
+pub fn base(
+    shared: &Shared,
+    url: &str,
+    nav_parent: Option<&Page>,
+    siblings: Value,
+    current_section: Option<&str>,
+) -> serde_json::Map<String, Value> {
     let mut map = serde_json::Map::new();
-    map.insert("root".into(), Value::String(crate::markdown::links::root_prefix(url)));
+    map.insert(
+        "root".into(),
+        Value::String(crate::markdown::links::root_prefix(url)),
+    );
     map.insert("current_url".into(), Value::String(url.to_string()));
     let sections: Vec<Value> = shared
         .sections
         .iter()
         .map(|(title, section_url)| {
-            let active = current_section == Some(section_url.as_str()) || (!section_url.is_empty() && url.starts_with(section_url.as_str()));
+            let active = current_section == Some(section_url.as_str())
+                || (!section_url.is_empty() && url.starts_with(section_url.as_str()));
             json!({"title": title, "url": section_url, "active": active})
         })
         .collect();
@@ -144,7 +165,13 @@ pub fn status_name(page: &Page) -> &'static str {
 pub fn stage_refs(site: &Site, ids: &[String]) -> Vec<Value> {
     ids.iter()
         .filter_map(|id| site.config.stages.iter().find(|s| s.id.get_ref() == id))
-        .map(|s| reference(s.id.get_ref(), &s.name, format!("{}/{}/", site.config.routes.stages, s.id.get_ref())))
+        .map(|s| {
+            reference(
+                s.id.get_ref(),
+                &s.name,
+                format!("{}/{}/", site.config.routes.stages, s.id.get_ref()),
+            )
+        })
         .collect()
 }
 
@@ -152,7 +179,13 @@ pub fn stage_refs(site: &Site, ids: &[String]) -> Vec<Value> {
 pub fn role_refs(site: &Site, ids: &[String]) -> Vec<Value> {
     ids.iter()
         .filter_map(|id| site.config.roles.iter().find(|s| s.id.get_ref() == id))
-        .map(|s| reference(s.id.get_ref(), &s.name, format!("{}/{}/", site.config.routes.roles, s.id.get_ref())))
+        .map(|s| {
+            reference(
+                s.id.get_ref(),
+                &s.name,
+                format!("{}/{}/", site.config.routes.roles, s.id.get_ref()),
+            )
+        })
         .collect()
 }
 
@@ -160,13 +193,23 @@ pub fn role_refs(site: &Site, ids: &[String]) -> Vec<Value> {
 pub fn persona_refs(site: &Site, ids: &[String]) -> Vec<Value> {
     ids.iter()
         .filter_map(|id| site.config.personas.iter().find(|s| s.id.get_ref() == id))
-        .map(|s| reference(s.id.get_ref(), &s.name, format!("{}/{}/", site.config.routes.personas, s.id.get_ref())))
+        .map(|s| {
+            reference(
+                s.id.get_ref(),
+                &s.name,
+                format!("{}/{}/", site.config.routes.personas, s.id.get_ref()),
+            )
+        })
         .collect()
 }
 
 /// An owner id → reference.
 pub fn owner_ref(site: &Site, id: &str) -> Value {
-    reference(id, site.owner_name(id).unwrap_or(id), format!("{}/{}/", site.config.routes.owners, id))
+    reference(
+        id,
+        site.owner_name(id).unwrap_or(id),
+        format!("{}/{}/", site.config.routes.owners, id),
+    )
 }
 
 /// Tags → references.
@@ -215,11 +258,21 @@ fn default_scale() -> Vec<Value> {
 
 /// JSON safe to embed in a `<script type="application/json">` element.
 pub fn script_json(value: &Value) -> String {
-    serde_json::to_string(value).unwrap_or_default().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+    serde_json::to_string(value)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// The `page` value of a content page.
-pub fn page_value(site: &Site, index: usize, html: String, prev: Option<usize>, next: Option<usize>) -> Value {
+pub fn page_value(
+    site: &Site,
+    index: usize,
+    html: String,
+    prev: Option<usize>,
+    next: Option<usize>,
+) -> Value {
     let page = &site.pages[index];
     let fresh = freshness::of(page, &site.config, site.today);
     let mut breadcrumbs = Vec::new();
@@ -229,13 +282,27 @@ pub fn page_value(site: &Site, index: usize, html: String, prev: Option<usize>, 
         parent = site.pages[p].parent;
     }
     breadcrumbs.reverse();
-    let link = |i: Option<usize>| i.map(|i| json!({"title": site.pages[i].title, "url": site.pages[i].url}));
-    let related: Vec<Value> = page.related.iter().filter_map(|r| site.by_path.get(r)).map(|&i| card(site, i)).collect();
+    let link = |i: Option<usize>| {
+        i.map(|i| json!({"title": site.pages[i].title, "url": site.pages[i].url}))
+    };
+    let related: Vec<Value> = page
+        .related
+        .iter()
+        .filter_map(|r| site.by_path.get(r))
+        .map(|&i| card(site, i))
+        .collect();
     let edit_url = match (&site.config.site.edit_url, &page.source) {
-        (Some(template), Some(source)) => Some(template.replace("{path}", &crate::diag::display_path(&source.path))),
+        (Some(template), Some(source)) => {
+            Some(template.replace("{path}", &crate::diag::display_path(&source.path)))
+        }
         _ => None,
     };
-    let toc: Vec<Value> = page.headings.iter().filter(|h| h.level == 2 || h.level == 3).map(|h| json!({"level": h.level, "id": h.id, "title": h.title})).collect();
+    let toc: Vec<Value> = page
+        .headings
+        .iter()
+        .filter(|h| h.level == 2 || h.level == 3)
+        .map(|h| json!({"level": h.level, "id": h.id, "title": h.title}))
+        .collect();
     let mut value = json!({
         "url": page.url,
         "source_path": page.source.as_ref().map(|s| crate::diag::display_path(&s.path)),
@@ -284,12 +351,31 @@ pub fn page_value(site: &Site, index: usize, html: String, prev: Option<usize>, 
             });
         }
         PageKind::Framework(f) => {
-            let id = page.url.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string();
-            let criteria: Vec<Value> = f.criteria.iter().map(|c| json!({
-                "id": c.id, "name": c.name, "letter": c.letter, "definition": c.definition,
-                "questions": c.questions, "evidence": c.evidence, "red_flags": c.red_flags,
-            })).collect();
-            let scale: Vec<Value> = if f.scale.is_empty() { default_scale() } else { f.scale.iter().map(|s| json!({"score": s.score, "label": s.label, "meaning": s.meaning})).collect() };
+            let id = page
+                .url
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let criteria: Vec<Value> = f
+                .criteria
+                .iter()
+                .map(|c| {
+                    json!({
+                        "id": c.id, "name": c.name, "letter": c.letter, "definition": c.definition,
+                        "questions": c.questions, "evidence": c.evidence, "red_flags": c.red_flags,
+                    })
+                })
+                .collect();
+            let scale: Vec<Value> = if f.scale.is_empty() {
+                default_scale()
+            } else {
+                f.scale
+                    .iter()
+                    .map(|s| json!({"score": s.score, "label": s.label, "meaning": s.meaning}))
+                    .collect()
+            };
             let scorecard = json!({"id": id, "title": page.title, "acronym": f.acronym, "criteria": criteria, "scale": scale});
             value["framework"] = json!({
                 "id": id, "acronym": f.acronym, "use_when": f.use_when, "origin": f.origin,
@@ -314,20 +400,36 @@ pub fn page_value(site: &Site, index: usize, html: String, prev: Option<usize>, 
 /// The pages and subsections of a section, as cards.
 pub fn section_value(site: &Site, index: usize) -> Value {
     let page = &site.pages[index];
-    let pages: Vec<Value> = page.children.iter().filter(|&&c| !site.pages[c].is_section).map(|&c| card(site, c)).collect();
-    let subsections: Vec<Value> = page.children.iter().filter(|&&c| site.pages[c].is_section).map(|&c| {
-        let mut v = card(site, c);
-        v["count"] = json!(site.pages[c].children.len());
-        v
-    }).collect();
+    let pages: Vec<Value> = page
+        .children
+        .iter()
+        .filter(|&&c| !site.pages[c].is_section)
+        .map(|&c| card(site, c))
+        .collect();
+    let subsections: Vec<Value> = page
+        .children
+        .iter()
+        .filter(|&&c| site.pages[c].is_section)
+        .map(|&c| {
+            let mut v = card(site, c);
+            v["count"] = json!(site.pages[c].children.len());
+            v
+        })
+        .collect();
     json!({"pages": pages, "subsections": subsections})
 }
 
 /// Siblings shown in the side navigation of a page.
 pub fn siblings(site: &Site, index: usize) -> Value {
     let page = &site.pages[index];
-    let container = if page.is_section { Some(index) } else { page.parent };
-    let Some(container) = container else { return json!([]) };
+    let container = if page.is_section {
+        Some(index)
+    } else {
+        page.parent
+    };
+    let Some(container) = container else {
+        return json!([]);
+    };
     Value::Array(
         site.pages[container]
             .children

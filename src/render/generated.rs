@@ -11,8 +11,8 @@ use super::{output_path, OutputFile};
 use crate::diag::Diagnostic;
 use crate::markdown::{escape_attr, escape_text};
 use crate::model::freshness::{self, State};
-use crate::model::page::PageKind;
 use crate::model::history::rfc3339_utc;
+use crate::model::page::PageKind;
 use crate::model::Site;
 use crate::templates::Templates;
 
@@ -52,12 +52,14 @@ impl Out<'_> {
         let (templates, sink) = (self.templates, self.sink);
         let failures: Vec<Diagnostic> = jobs
             .into_par_iter()
-            .filter_map(|(template, url, ctx)| match templates.render(template, &Value::Object(ctx), &format!("/{url}")) {
-                Ok(html) => {
-                    sink.put(OutputFile::bytes(output_path(&url), html));
-                    None
+            .filter_map(|(template, url, ctx)| {
+                match templates.render(template, &Value::Object(ctx), &format!("/{url}")) {
+                    Ok(html) => {
+                        sink.put(OutputFile::bytes(output_path(&url), html));
+                        None
+                    }
+                    Err(d) => Some(d),
                 }
-                Err(d) => Some(d),
             })
             .collect();
         self.diagnostics.extend(failures);
@@ -69,9 +71,25 @@ fn map(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
 }
 
 /// Every generated page and file.
-pub fn all(site: &Site, templates: &Templates, shared: &Shared, sink: &dyn super::Sink) -> Vec<Diagnostic> {
-    let cards = (0..site.pages.len()).into_par_iter().map(|i| card(site, i)).collect();
-    let mut out = Out { site, templates, shared, sink, diagnostics: Vec::new(), jobs: Vec::new(), cards };
+pub fn all(
+    site: &Site,
+    templates: &Templates,
+    shared: &Shared,
+    sink: &dyn super::Sink,
+) -> Vec<Diagnostic> {
+    let cards = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| card(site, i))
+        .collect();
+    let mut out = Out {
+        site,
+        templates,
+        shared,
+        sink,
+        diagnostics: Vec::new(),
+        jobs: Vec::new(),
+        cards,
+    };
     // Render after each group, so the contexts of only one group are held at a time.
     stages(&mut out);
     out.render_all();
@@ -112,20 +130,45 @@ pub fn stage_cards(site: &Site) -> Value {
 
 /// The most recently reviewed pages.
 pub fn recent(site: &Site, limit: usize) -> Value {
-    let mut reviewed: Vec<usize> = site.reading_order.iter().copied().filter(|&i| site.pages[i].reviewed.is_some()).collect();
-    reviewed.sort_by(|&a, &b| site.pages[b].reviewed.cmp(&site.pages[a].reviewed).then(site.pages[a].url.cmp(&site.pages[b].url)));
-    Value::Array(reviewed.into_iter().take(limit).map(|i| card(site, i)).collect())
+    let mut reviewed: Vec<usize> = site
+        .reading_order
+        .iter()
+        .copied()
+        .filter(|&i| site.pages[i].reviewed.is_some())
+        .collect();
+    reviewed.sort_by(|&a, &b| {
+        site.pages[b]
+            .reviewed
+            .cmp(&site.pages[a].reviewed)
+            .then(site.pages[a].url.cmp(&site.pages[b].url))
+    });
+    Value::Array(
+        reviewed
+            .into_iter()
+            .take(limit)
+            .map(|i| card(site, i))
+            .collect(),
+    )
 }
 
 /// Pages grouped by kind, in a fixed kind order.
 fn groups(site: &Site, cards: &[Value], pages: impl Iterator<Item = usize>) -> Value {
     let pages: Vec<usize> = pages.collect();
-    let kinds = [("playbook", "Playbooks"), ("framework", "Frameworks"), ("coaching", "Coaching guides"), ("page", "Pages")];
+    let kinds = [
+        ("playbook", "Playbooks"),
+        ("framework", "Frameworks"),
+        ("coaching", "Coaching guides"),
+        ("page", "Pages"),
+    ];
     Value::Array(
         kinds
             .iter()
             .filter_map(|(kind, label)| {
-                let cards: Vec<Value> = pages.iter().filter(|&&i| site.pages[i].kind.name() == *kind && !site.pages[i].is_section).map(|&i| cards[i].clone()).collect();
+                let cards: Vec<Value> = pages
+                    .iter()
+                    .filter(|&&i| site.pages[i].kind.name() == *kind && !site.pages[i].is_section)
+                    .map(|&i| cards[i].clone())
+                    .collect();
                 (!cards.is_empty()).then(|| json!({"kind": kind, "label": label, "pages": cards}))
             })
             .collect(),
@@ -136,7 +179,13 @@ fn stages(out: &mut Out<'_>) {
     let site = out.site;
     let routes = &site.config.routes;
     let sorted = context::sorted_stages(site);
-    let framework = site.config.site.default_framework.as_ref().and_then(|f| site.frameworks.get(f.get_ref())).copied();
+    let framework = site
+        .config
+        .site
+        .default_framework
+        .as_ref()
+        .and_then(|f| site.frameworks.get(f.get_ref()))
+        .copied();
     for (n, stage) in sorted.iter().enumerate() {
         let id = stage.id.get_ref();
         let url = format!("{}/{id}/", routes.stages);
@@ -150,7 +199,15 @@ fn stages(out: &mut Out<'_>) {
                 Some(json!({"ref": c.get_ref(), "name": criterion.name, "letter": criterion.letter, "definition": criterion.definition, "url": format!("{}#{}", site.pages[fw].url, criterion.id)}))
             })
             .collect();
-        let link = |s: Option<&&crate::config::Stage>| s.map(|s| context::reference(s.id.get_ref(), &s.name, format!("{}/{}/", routes.stages, s.id.get_ref())));
+        let link = |s: Option<&&crate::config::Stage>| {
+            s.map(|s| {
+                context::reference(
+                    s.id.get_ref(),
+                    &s.name,
+                    format!("{}/{}/", routes.stages, s.id.get_ref()),
+                )
+            })
+        };
         let value = json!({
             "id": id, "name": stage.name, "url": url, "order": stage.order, "buyer_phase": stage.buyer_phase, "goal": stage.goal,
             "entry": stage.entry, "exit": stage.exit, "buyer_actions": stage.buyer_actions, "forecast": stage.forecast,
@@ -161,15 +218,31 @@ fn stages(out: &mut Out<'_>) {
         });
         out.page("stage.html", &url, map(vec![("stage", value)]));
     }
-    out.page("stages.html", &format!("{}/", routes.stages), map(vec![("stages", stage_cards(site))]));
+    out.page(
+        "stages.html",
+        &format!("{}/", routes.stages),
+        map(vec![("stages", stage_cards(site))]),
+    );
     let process_url = format!("{}/", routes.process);
     let root = crate::markdown::links::root_prefix(&process_url);
     let boxes: Vec<svg::StageBox> = sorted
         .iter()
-        .map(|s| svg::StageBox { name: &s.name, phase: &s.buyer_phase, href: format!("{root}{}/{}/", routes.stages, s.id.get_ref()), terminal: s.terminal })
+        .map(|s| svg::StageBox {
+            name: &s.name,
+            phase: &s.buyer_phase,
+            href: format!("{root}{}/{}/", routes.stages, s.id.get_ref()),
+            terminal: s.terminal,
+        })
         .collect();
     let diagram = svg::process_map(&boxes);
-    out.page("process.html", &process_url, map(vec![("stages", stage_cards(site)), ("diagram_svg", json!(diagram))]));
+    out.page(
+        "process.html",
+        &process_url,
+        map(vec![
+            ("stages", stage_cards(site)),
+            ("diagram_svg", json!(diagram)),
+        ]),
+    );
 }
 
 fn taxonomies(out: &mut Out<'_>) {
@@ -180,11 +253,30 @@ fn taxonomies(out: &mut Out<'_>) {
         let id = role.id.get_ref();
         let url = format!("{}/{id}/", routes.roles);
         let count = site.pages_with(|p| &p.roles, id).count();
-        role_items.push(json!({"id": id, "name": role.name, "url": url, "count": count, "description": ""}));
+        role_items.push(
+            json!({"id": id, "name": role.name, "url": url, "count": count, "description": ""}),
+        );
         let value = json!({"id": id, "name": role.name, "url": url});
-        out.page("role.html", &url, map(vec![("role", value), ("groups", groups(site, &out.cards, site.pages_with(|p| &p.roles, id)))]));
+        out.page(
+            "role.html",
+            &url,
+            map(vec![
+                ("role", value),
+                (
+                    "groups",
+                    groups(site, &out.cards, site.pages_with(|p| &p.roles, id)),
+                ),
+            ]),
+        );
     }
-    out.page("taxonomy_list.html", &format!("{}/", routes.roles), map(vec![("taxonomy", json!({"kind": "roles", "title": "Roles", "items": role_items}))]));
+    out.page(
+        "taxonomy_list.html",
+        &format!("{}/", routes.roles),
+        map(vec![(
+            "taxonomy",
+            json!({"kind": "roles", "title": "Roles", "items": role_items}),
+        )]),
+    );
     let mut persona_items = Vec::new();
     for persona in &site.config.personas {
         let id = persona.id.get_ref();
@@ -192,28 +284,82 @@ fn taxonomies(out: &mut Out<'_>) {
         let count = site.pages_with(|p| &p.personas, id).count();
         persona_items.push(json!({"id": id, "name": persona.name, "url": url, "count": count, "description": persona.deal_role}));
         let value = json!({"id": id, "name": persona.name, "url": url, "deal_role": persona.deal_role, "cares_about": persona.cares_about, "typical_objections": persona.typical_objections});
-        out.page("persona.html", &url, map(vec![("persona", value), ("groups", groups(site, &out.cards, site.pages_with(|p| &p.personas, id)))]));
+        out.page(
+            "persona.html",
+            &url,
+            map(vec![
+                ("persona", value),
+                (
+                    "groups",
+                    groups(site, &out.cards, site.pages_with(|p| &p.personas, id)),
+                ),
+            ]),
+        );
     }
-    out.page("taxonomy_list.html", &format!("{}/", routes.personas), map(vec![("taxonomy", json!({"kind": "personas", "title": "Buyer personas", "items": persona_items}))]));
+    out.page(
+        "taxonomy_list.html",
+        &format!("{}/", routes.personas),
+        map(vec![(
+            "taxonomy",
+            json!({"kind": "personas", "title": "Buyer personas", "items": persona_items}),
+        )]),
+    );
     let mut tag_items = Vec::new();
     for (slug, (name, pages)) in &site.tags {
         let url = format!("{}/{slug}/", routes.tags);
-        tag_items.push(json!({"id": slug, "name": name, "url": url, "count": pages.len(), "description": ""}));
+        tag_items.push(
+            json!({"id": slug, "name": name, "url": url, "count": pages.len(), "description": ""}),
+        );
         let cards: Vec<Value> = pages.iter().map(|&i| out.card(i)).collect();
-        out.page("tag.html", &url, map(vec![("tag", json!({"id": slug, "name": name, "url": url})), ("pages", Value::Array(cards))]));
+        out.page(
+            "tag.html",
+            &url,
+            map(vec![
+                ("tag", json!({"id": slug, "name": name, "url": url})),
+                ("pages", Value::Array(cards)),
+            ]),
+        );
     }
-    out.page("taxonomy_list.html", &format!("{}/", routes.tags), map(vec![("taxonomy", json!({"kind": "tags", "title": "Tags", "items": tag_items}))]));
+    out.page(
+        "taxonomy_list.html",
+        &format!("{}/", routes.tags),
+        map(vec![(
+            "taxonomy",
+            json!({"kind": "tags", "title": "Tags", "items": tag_items}),
+        )]),
+    );
 }
 
 fn owners(out: &mut Out<'_>) {
     let site = out.site;
     let routes = &site.config.routes;
     let mut items = Vec::new();
-    let teams = site.config.teams.iter().map(|t| (t.id.get_ref(), t.name.as_str(), "team", t.contact.as_str(), None));
-    let people = site.config.people.iter().map(|p| (p.id.get_ref(), p.name.as_str(), "person", "", p.team.as_ref().map(|t| t.get_ref().as_str())));
+    let teams = site.config.teams.iter().map(|t| {
+        (
+            t.id.get_ref(),
+            t.name.as_str(),
+            "team",
+            t.contact.as_str(),
+            None,
+        )
+    });
+    let people = site.config.people.iter().map(|p| {
+        (
+            p.id.get_ref(),
+            p.name.as_str(),
+            "person",
+            "",
+            p.team.as_ref().map(|t| t.get_ref().as_str()),
+        )
+    });
     for (id, name, kind, contact, team) in teams.chain(people) {
         let url = format!("{}/{id}/", routes.owners);
-        let mut owned: Vec<usize> = site.reading_order.iter().copied().filter(|&i| site.pages[i].owner.as_deref() == Some(id.as_str())).collect();
+        let mut owned: Vec<usize> = site
+            .reading_order
+            .iter()
+            .copied()
+            .filter(|&i| site.pages[i].owner.as_deref() == Some(id.as_str()))
+            .collect();
         owned.sort_by_key(|&i| {
             let f = freshness::of(&site.pages[i], &site.config, site.today);
             (f.due.map_or(i64::MAX, |d| d.0), site.pages[i].url.clone())
@@ -221,15 +367,27 @@ fn owners(out: &mut Out<'_>) {
         items.push(json!({"id": id, "name": name, "url": url, "count": owned.len(), "description": if kind == "team" { "Team" } else { "Person" }}));
         let value = json!({"id": id, "name": name, "url": url, "kind": kind, "contact": contact, "team": team.map(|t| context::owner_ref(site, t))});
         let cards: Vec<Value> = owned.iter().map(|&i| out.card(i)).collect();
-        out.page("owner.html", &url, map(vec![("owner", value), ("pages", Value::Array(cards))]));
+        out.page(
+            "owner.html",
+            &url,
+            map(vec![("owner", value), ("pages", Value::Array(cards))]),
+        );
     }
-    out.page("taxonomy_list.html", &format!("{}/", routes.owners), map(vec![("taxonomy", json!({"kind": "owners", "title": "Owners", "items": items}))]));
+    out.page(
+        "taxonomy_list.html",
+        &format!("{}/", routes.owners),
+        map(vec![(
+            "taxonomy",
+            json!({"kind": "owners", "title": "Owners", "items": items}),
+        )]),
+    );
 }
 
 fn health(out: &mut Out<'_>) {
     let site = out.site;
     let mut lists: [Vec<usize>; 8] = Default::default();
-    let [fresh, due_soon, overdue, expired, unreviewed, ownerless, orphaned, deprecated] = &mut lists;
+    let [fresh, due_soon, overdue, expired, unreviewed, ownerless, orphaned, deprecated] =
+        &mut lists;
     for &i in &site.reading_order {
         let page = &site.pages[i];
         if page.source.is_none() {
@@ -250,7 +408,8 @@ fn health(out: &mut Out<'_>) {
             orphaned.push(i);
         }
     }
-    let cards = |list: &Vec<usize>| Value::Array(list.iter().map(|&i| out.cards[i].clone()).collect());
+    let cards =
+        |list: &Vec<usize>| Value::Array(list.iter().map(|&i| out.cards[i].clone()).collect());
     let bars = [
         ("Fresh", fresh.len(), "bar-fresh"),
         ("Due soon", due_soon.len(), "bar-due-soon"),
@@ -268,31 +427,54 @@ fn health(out: &mut Out<'_>) {
         "ownerless": cards(ownerless), "orphaned": cards(orphaned), "deprecated": cards(deprecated),
         "broken_refs": [],
     });
-    out.page("health.html", &format!("{}/", site.config.routes.health), map(vec![("health", value)]));
+    out.page(
+        "health.html",
+        &format!("{}/", site.config.routes.health),
+        map(vec![("health", value)]),
+    );
 }
 
 fn print(out: &mut Out<'_>) {
     let site = out.site;
     let routes = &site.config.routes;
-    let mut scopes: Vec<(String, String, Vec<usize>)> = vec![(format!("{}/", routes.print), site.config.site.title.clone(), site.reading_order.clone())];
+    let mut scopes: Vec<(String, String, Vec<usize>)> = vec![(
+        format!("{}/", routes.print),
+        site.config.site.title.clone(),
+        site.reading_order.clone(),
+    )];
     for &section in &site.home().children {
         let page = &site.pages[section];
         if !page.is_section {
             continue;
         }
-        let members: Vec<usize> = site.reading_order.iter().copied().filter(|&i| site.pages[i].url.starts_with(&page.url)).collect();
-        scopes.push((format!("{}/{}", routes.print, page.url), page.title.clone(), members));
+        let members: Vec<usize> = site
+            .reading_order
+            .iter()
+            .copied()
+            .filter(|&i| site.pages[i].url.starts_with(&page.url))
+            .collect();
+        scopes.push((
+            format!("{}/{}", routes.print, page.url),
+            page.title.clone(),
+            members,
+        ));
     }
     // One page holding every page of a very large handbook helps nobody and costs most of
     // the build; above this size the whole-handbook print view links to the sections' views.
     const PRINT_ALL_LIMIT: usize = 1000;
-    let section_links: Vec<Value> = scopes.iter().skip(1).map(|(url, title, members)| json!({"title": title, "url": url, "count": members.len()})).collect();
+    let section_links: Vec<Value> = scopes
+        .iter()
+        .skip(1)
+        .map(|(url, title, members)| json!({"title": title, "url": url, "count": members.len()}))
+        .collect();
     for (n, (url, title, members)) in scopes.into_iter().enumerate() {
         if n == 0 && members.len() > PRINT_ALL_LIMIT {
             out.page("print.html", &url, map(vec![("print", json!({"title": title, "pages": [], "sections": section_links, "too_large": true}))]));
             continue;
         }
-        let base_depth = members.first().map_or(0, |&i| site.pages[i].url.matches('/').count());
+        let base_depth = members
+            .first()
+            .map_or(0, |&i| site.pages[i].url.matches('/').count());
         let pages: Vec<Value> = members
             .par_iter()
             .enumerate()
@@ -305,7 +487,14 @@ fn print(out: &mut Out<'_>) {
                        "content": html, "depth": page.url.matches('/').count().saturating_sub(base_depth)})
             })
             .collect();
-        out.page("print.html", &url, map(vec![("print", json!({"title": title, "pages": pages, "sections": [], "too_large": false}))]));
+        out.page(
+            "print.html",
+            &url,
+            map(vec![(
+                "print",
+                json!({"title": title, "pages": pages, "sections": [], "too_large": false}),
+            )]),
+        );
         out.render_all();
     }
 }
@@ -318,8 +507,16 @@ const WHATS_NEW_COMMITS: usize = 50;
 fn whats_new(out: &mut Out<'_>) {
     let site = out.site;
     let history = &site.history;
-    let by_path: std::collections::HashMap<String, usize> =
-        site.pages.iter().enumerate().filter_map(|(i, p)| p.source.as_ref().map(|s| (crate::diag::display_path(&s.path), i))).collect();
+    let by_path: std::collections::HashMap<String, usize> = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            p.source
+                .as_ref()
+                .map(|s| (crate::diag::display_path(&s.path), i))
+        })
+        .collect();
     let mut changes = Vec::new();
     for recent in &history.recent {
         let pages: Vec<Value> = recent
@@ -346,7 +543,11 @@ fn whats_new(out: &mut Out<'_>) {
         _ => "none",
     };
     let value = json!({"changes": changes, "reviewed": recent(site, 20), "history": status});
-    out.page("whats_new.html", &format!("{}/", site.config.routes.whats_new), map(vec![("whats_new", value)]));
+    out.page(
+        "whats_new.html",
+        &format!("{}/", site.config.routes.whats_new),
+        map(vec![("whats_new", value)]),
+    );
 }
 
 fn not_found(out: &mut Out<'_>) {
@@ -357,7 +558,10 @@ fn not_found(out: &mut Out<'_>) {
     // The 404 page can be served at any depth, so links go from the site's base path when known.
     let base_path = base_path(&out.site.config.site.base_url);
     ctx.insert("root".into(), json!(base_path));
-    match out.templates.render("404.html", &Value::Object(ctx), "404.html") {
+    match out
+        .templates
+        .render("404.html", &Value::Object(ctx), "404.html")
+    {
         Ok(html) => out.sink.put(OutputFile::bytes("404.html", html)),
         Err(d) => out.diagnostics.push(d),
     }
@@ -365,11 +569,17 @@ fn not_found(out: &mut Out<'_>) {
 
 /// The path part of `base_url` (`https://x/sales/` → `/sales/`), or empty.
 pub fn base_path(base_url: &str) -> String {
-    let Some(rest) = base_url.split_once("://").map(|(_, r)| r) else { return String::new() };
+    let Some(rest) = base_url.split_once("://").map(|(_, r)| r) else {
+        return String::new();
+    };
     match rest.find('/') {
         Some(i) => {
             let path = &rest[i..];
-            if path.ends_with('/') { path.to_string() } else { format!("{path}/") }
+            if path.ends_with('/') {
+                path.to_string()
+            } else {
+                format!("{path}/")
+            }
         }
         None => "/".into(),
     }
@@ -377,31 +587,69 @@ pub fn base_path(base_url: &str) -> String {
 
 fn aliases(out: &mut Out<'_>) {
     let site = out.site;
-    let taken: std::collections::HashSet<&str> = site.pages.iter().map(|p| p.url.as_str()).collect();
+    let taken: std::collections::HashSet<&str> =
+        site.pages.iter().map(|p| p.url.as_str()).collect();
     for page in &site.pages {
         for alias in &page.aliases {
-            let Some(normal) = crate::markdown::links::normalize(alias.trim_start_matches('/')) else {
-                out.diagnostics.push(page.at_key(Diagnostic::error("invalid-alias", format!("alias `{alias}` points outside the site")), "aliases", Some(alias)));
+            let Some(normal) = crate::markdown::links::normalize(alias.trim_start_matches('/'))
+            else {
+                out.diagnostics.push(page.at_key(
+                    Diagnostic::error(
+                        "invalid-alias",
+                        format!("alias `{alias}` points outside the site"),
+                    ),
+                    "aliases",
+                    Some(alias),
+                ));
                 continue;
             };
-            let normal = normal.trim_end_matches("index.html").trim_end_matches('/').to_string();
-            let safe = !normal.is_empty() && normal.split('/').all(|s| !s.is_empty() && !s.contains(':') && s != "." && s != "..");
+            let normal = normal
+                .trim_end_matches("index.html")
+                .trim_end_matches('/')
+                .to_string();
+            let safe = !normal.is_empty()
+                && normal
+                    .split('/')
+                    .all(|s| !s.is_empty() && !s.contains(':') && s != "." && s != "..");
             if !safe {
-                out.diagnostics.push(page.at_key(Diagnostic::error("invalid-alias", format!("alias `{alias}` is not a usable path")), "aliases", Some(alias))
-                    .with_help("write the old URL's path, e.g. `/sales/old-page/`"));
+                out.diagnostics.push(
+                    page.at_key(
+                        Diagnostic::error(
+                            "invalid-alias",
+                            format!("alias `{alias}` is not a usable path"),
+                        ),
+                        "aliases",
+                        Some(alias),
+                    )
+                    .with_help("write the old URL's path, e.g. `/sales/old-page/`"),
+                );
                 continue;
             }
             let url = format!("{normal}/");
             if taken.contains(url.as_str()) {
-                out.diagnostics.push(page.at_key(Diagnostic::error("duplicate-url", format!("alias `{alias}` is the URL of an existing page")), "aliases", Some(alias)));
+                out.diagnostics.push(page.at_key(
+                    Diagnostic::error(
+                        "duplicate-url",
+                        format!("alias `{alias}` is the URL of an existing page"),
+                    ),
+                    "aliases",
+                    Some(alias),
+                ));
                 continue;
             }
-            let target = format!("{}{}", crate::markdown::links::root_prefix(&url), crate::markdown::links::percent_encode_path(&page.url));
+            let target = format!(
+                "{}{}",
+                crate::markdown::links::root_prefix(&url),
+                crate::markdown::links::percent_encode_path(&page.url)
+            );
             let mut ctx = context::base(out.shared, &url, None, json!([]), None);
             ctx.insert("target_url".into(), json!(target));
             ctx.insert("page".into(), json!({"title": page.title, "url": page.url}));
             let html = if out.templates.has("alias.html") {
-                match out.templates.render("alias.html", &Value::Object(ctx), &page.display_path()) {
+                match out
+                    .templates
+                    .render("alias.html", &Value::Object(ctx), &page.display_path())
+                {
                     Ok(html) => html,
                     Err(d) => {
                         out.diagnostics.push(d);
@@ -430,7 +678,10 @@ fn sitemap(site: &Site) -> String {
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for &i in &site.reading_order {
         let page = &site.pages[i];
-        xml.push_str(&format!("  <url><loc>{}</loc>", escape_attr(&absolute(site, &page.url))));
+        xml.push_str(&format!(
+            "  <url><loc>{}</loc>",
+            escape_attr(&absolute(site, &page.url))
+        ));
         if let Some(reviewed) = page.reviewed {
             xml.push_str(&format!("<lastmod>{}</lastmod>", reviewed.iso()));
         }
@@ -453,7 +704,10 @@ fn feed(site: &Site) -> String {
             Some((reviewed.max(changed)?, i))
         })
         .collect();
-    entries.sort_by(|a, b| b.0.cmp(&a.0).then(site.pages[a.1].url.cmp(&site.pages[b.1].url)));
+    entries.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(site.pages[a.1].url.cmp(&site.pages[b.1].url))
+    });
     entries.truncate(50);
     let updated = entries.first().map_or(0, |e| e.0);
     let mut xml = format!(
@@ -466,7 +720,15 @@ fn feed(site: &Site) -> String {
     for (time, i) in entries {
         let page = &site.pages[i];
         // Name the author when the entry is dated by a commit rather than by a review.
-        let author = site.last_change(page).filter(|c| c.timestamp == time).map_or_else(String::new, |c| format!("    <author><name>{}</name></author>\n", escape_text(&c.author)));
+        let author = site
+            .last_change(page)
+            .filter(|c| c.timestamp == time)
+            .map_or_else(String::new, |c| {
+                format!(
+                    "    <author><name>{}</name></author>\n",
+                    escape_text(&c.author)
+                )
+            });
         xml.push_str(&format!(
             "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link href=\"{}\"/>\n    <updated>{}</updated>\n{author}    <summary>{}</summary>\n  </entry>\n",
             escape_text(&page.title),

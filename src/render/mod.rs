@@ -31,7 +31,10 @@ pub struct OutputFile {
 impl OutputFile {
     /// A file made by the build.
     pub fn bytes(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> OutputFile {
-        OutputFile { path: path.into(), contents: Contents::Bytes(bytes.into()) }
+        OutputFile {
+            path: path.into(),
+            contents: Contents::Bytes(bytes.into()),
+        }
     }
 }
 
@@ -60,15 +63,34 @@ pub fn output_path(url: &str) -> String {
 }
 
 /// Renders the whole site into `sink`.
-pub fn site(site: &Site, templates: &mut Templates, extras: Extras<'_>, sink: &dyn Sink) -> Vec<Diagnostic> {
+pub fn site(
+    site: &Site,
+    templates: &mut Templates,
+    extras: Extras<'_>,
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    let syntax_css = match crate::markdown::highlight::stylesheet(&site.config.markdown.highlight_theme, &site.config.markdown.highlight_theme_dark) {
+    let syntax_css = match crate::markdown::highlight::stylesheet(
+        &site.config.markdown.highlight_theme,
+        &site.config.markdown.highlight_theme_dark,
+    ) {
         Ok(css) => css,
         Err(name) => {
             diagnostics.push(
-                Diagnostic::error("unknown-highlight-theme", format!("unknown highlight theme `{name}`"))
-                    .in_file(std::path::Path::new("site.toml"))
-                    .with_help_opt(crate::diag::did_you_mean(&name, crate::markdown::highlight::theme_names()).or_else(|| Some(format!("themes are {}", crate::markdown::highlight::theme_names().join(", "))))),
+                Diagnostic::error(
+                    "unknown-highlight-theme",
+                    format!("unknown highlight theme `{name}`"),
+                )
+                .in_file(std::path::Path::new("site.toml"))
+                .with_help_opt(
+                    crate::diag::did_you_mean(&name, crate::markdown::highlight::theme_names())
+                        .or_else(|| {
+                            Some(format!(
+                                "themes are {}",
+                                crate::markdown::highlight::theme_names().join(", ")
+                            ))
+                        }),
+                ),
             );
             String::new()
         }
@@ -92,8 +114,17 @@ pub fn site(site: &Site, templates: &mut Templates, extras: Extras<'_>, sink: &d
             let prev = n.checked_sub(1).map(|p| site.reading_order[p]);
             let next = site.reading_order.get(n + 1).copied();
             let html = crate::markdown::with_root(&page.html, &page.url);
-            let mut ctx = context::base(&shared, &page.url, page.parent.map(|p| &site.pages[p]), context::siblings(site, index), None);
-            ctx.insert("page".into(), context::page_value(site, index, html, prev, next));
+            let mut ctx = context::base(
+                &shared,
+                &page.url,
+                page.parent.map(|p| &site.pages[p]),
+                context::siblings(site, index),
+                None,
+            );
+            ctx.insert(
+                "page".into(),
+                context::page_value(site, index, html, prev, next),
+            );
             let template = if page.is_section {
                 ctx.insert("section".into(), context::section_value(site, index));
                 if index == 0 && templates.has("home.html") {
@@ -105,7 +136,11 @@ pub fn site(site: &Site, templates: &mut Templates, extras: Extras<'_>, sink: &d
                 }
             } else {
                 let kind = format!("{}.html", page.kind.name());
-                if templates.has(&kind) { kind } else { "page.html".to_string() }
+                if templates.has(&kind) {
+                    kind
+                } else {
+                    "page.html".to_string()
+                }
             };
             match templates.render(&template, &Value::Object(ctx), &page.display_path()) {
                 Ok(body) => {
@@ -126,7 +161,10 @@ pub fn site(site: &Site, templates: &mut Templates, extras: Extras<'_>, sink: &d
     }
     let content_dir = std::path::PathBuf::from(&site.config.site.content_dir);
     for asset in extras.assets {
-        sink.put(OutputFile { path: asset.clone(), contents: Contents::Copy(crate::load::walk::join(&content_dir, asset)) });
+        sink.put(OutputFile {
+            path: asset.clone(),
+            contents: Contents::Copy(crate::load::walk::join(&content_dir, asset)),
+        });
     }
     for file in extras.search_files {
         sink.put(file);

@@ -68,14 +68,20 @@ fn wrap_phase(phase: &str, x: i64, y: i64) -> String {
     if phase.is_empty() {
         return String::new();
     }
-    format!("<text class=\"stage-phase\" x=\"{x}\" y=\"{y}\">{}</text>", escape_attr(&shorten(phase, 24)))
+    format!(
+        "<text class=\"stage-phase\" x=\"{x}\" y=\"{y}\">{}</text>",
+        escape_attr(&shorten(phase, 24))
+    )
 }
 
 fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         text.to_string()
     } else {
-        format!("{}…", text.chars().take(max - 1).collect::<String>().trim_end())
+        format!(
+            "{}…",
+            text.chars().take(max - 1).collect::<String>().trim_end()
+        )
     }
 }
 
@@ -112,8 +118,18 @@ mod tests {
     #[test]
     fn process_map_links_every_stage_and_escapes() {
         let stages = [
-            StageBox { name: "Discover <x>", phase: "Admits a problem", href: "../stages/discover/".into(), terminal: false },
-            StageBox { name: "Won", phase: "", href: "../stages/won/".into(), terminal: true },
+            StageBox {
+                name: "Discover <x>",
+                phase: "Admits a problem",
+                href: "../stages/discover/".into(),
+                terminal: false,
+            },
+            StageBox {
+                name: "Won",
+                phase: "",
+                href: "../stages/won/".into(),
+                terminal: true,
+            },
         ];
         let svg = process_map(&stages);
         assert!(svg.contains("href=\"../stages/discover/\""));

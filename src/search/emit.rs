@@ -1,6 +1,6 @@
 //! Lays the scored index out as static files: term shards, result fragments, fallback page
 //! buckets, the typo lexicon, facet lists, and the manifest embedded in the entry script.
-//! The file formats are described in `/work/notes/SEARCH.md` and in `search.js`, which reads them.
+//! The file formats are described in `src/search/DESIGN.md` and in `search.js`, which reads them.
 //!
 //! Every file except the entry is `__fb_search_load("<name>",<json>)`, named `<kind>-<hash>`
 //! after its content, so browsers may cache them forever.
@@ -127,7 +127,10 @@ pub(crate) fn snippet(text: &str, off: u32) -> String {
         }
     }
     if start > 0 {
-        if let Some((space, c)) = text[start..off].char_indices().find(|(_, c)| c.is_whitespace()) {
+        if let Some((space, c)) = text[start..off]
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace())
+        {
             start += space + c.len_utf8();
         }
     }

@@ -5,7 +5,7 @@
 //! Pipeline: [`analyzer`] (fold, segment, stem) -> [`collect`] (one pass over every field,
 //! synonyms expanded) -> [`scoring`] (BM25F + title bonus, quantised, capped) -> [`emit`]
 //! (term shards, result fragments, lexicon, facets) -> [`loader`] (client scripts).
-//! The design and file formats are in `/work/notes/SEARCH.md`; the client is
+//! The design and file formats are in `src/search/DESIGN.md`; the client is
 //! `themes/default/static/search.js` (engine) and `search-ui.js` + `search.css` (UI).
 //!
 //! This module does no I/O and imports nothing from the rest of the crate: it takes

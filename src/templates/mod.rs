@@ -20,13 +20,21 @@ impl Templates {
         let mut tera = tera::Tera::default();
         tera.autoescape_on([".html", ".xml"]);
         let mut errors = Vec::new();
-        let named: Vec<(String, String)> = sources.iter().map(|s| (crate::load::template_name(s).to_string(), s.text.clone())).collect();
-        if let Err(err) = tera.add_raw_templates(named.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+        let named: Vec<(String, String)> = sources
+            .iter()
+            .map(|s| (crate::load::template_name(s).to_string(), s.text.clone()))
+            .collect();
+        if let Err(err) =
+            tera.add_raw_templates(named.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        {
             errors.push(template_error(&sources, &err, None));
         }
         for name in REQUIRED {
             if !named.iter().any(|(n, _)| n == name) {
-                errors.push(Diagnostic::error("missing-template", format!("template `{name}` not found")).with_help("add it to `templates/` or use a theme that has it"));
+                errors.push(
+                    Diagnostic::error("missing-template", format!("template `{name}` not found"))
+                        .with_help("add it to `templates/` or use a theme that has it"),
+                );
             }
         }
         if errors.is_empty() {
@@ -50,16 +58,26 @@ impl Templates {
     }
 
     /// Renders `name` with a serialisable context. `page` names what was being rendered.
-    pub fn render(&self, name: &str, context: &impl serde::Serialize, page: &str) -> Result<String, Diagnostic> {
-        let context = tera::Context::from_serialize(context).map_err(|err| template_error(&self.sources, &err, Some(page)))?;
-        self.tera.render(name, &context).map_err(|err| template_error(&self.sources, &err, Some(page)))
+    pub fn render(
+        &self,
+        name: &str,
+        context: &impl serde::Serialize,
+        page: &str,
+    ) -> Result<String, Diagnostic> {
+        let context = tera::Context::from_serialize(context)
+            .map_err(|err| template_error(&self.sources, &err, Some(page)))?;
+        self.tera
+            .render(name, &context)
+            .map_err(|err| template_error(&self.sources, &err, Some(page)))
     }
 }
 
 /// Turns a tera error into a diagnostic at the template's file and line.
 fn template_error(sources: &[SourceFile], err: &tera::Error, page: Option<&str>) -> Diagnostic {
     let report = match err.kind() {
-        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => Some(report),
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            Some(report)
+        }
         _ => None,
     };
     let mut message = match report {
@@ -72,15 +90,27 @@ fn template_error(sources: &[SourceFile], err: &tera::Error, page: Option<&str>)
         source = cause.source();
     }
     let message = message.trim_start_matches("error: ").to_string();
-    let mut d = Diagnostic::error("template", format!("template error: {}", lowercase_first(&message)));
+    let mut d = Diagnostic::error(
+        "template",
+        format!("template error: {}", lowercase_first(&message)),
+    );
     if let Some(report) = report {
-        let file = sources.iter().find(|s| crate::load::template_name(s) == report.filename());
+        let file = sources
+            .iter()
+            .find(|s| crate::load::template_name(s) == report.filename());
         if let Some(file) = file {
             let span = report.span();
-            let len = if span.end_line == span.start_line { span.end_col.saturating_sub(span.start_col) } else { 1 };
+            let len = if span.end_line == span.start_line {
+                span.end_col.saturating_sub(span.start_col)
+            } else {
+                1
+            };
             d = d.at_line_col(file, span.start_line.max(1), span.start_col + 1, len.max(1));
         } else if !report.filename().is_empty() {
-            d = d.in_file(std::path::Path::new(&format!("templates/{}", report.filename())));
+            d = d.in_file(std::path::Path::new(&format!(
+                "templates/{}",
+                report.filename()
+            )));
         }
     } else if let tera::ErrorKind::TemplateNotFound(name) = err.kind() {
         d.message = format!("template `{name}` not found");
@@ -99,7 +129,9 @@ fn template_error(sources: &[SourceFile], err: &tera::Error, page: Option<&str>)
 fn lowercase_first(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
-        Some(c) if chars.clone().next().is_some_and(|n| n.is_lowercase()) => c.to_lowercase().chain(chars).collect(),
+        Some(c) if chars.clone().next().is_some_and(|n| n.is_lowercase()) => {
+            c.to_lowercase().chain(chars).collect()
+        }
         Some(c) => std::iter::once(c).chain(chars).collect(),
         None => String::new(),
     }
@@ -115,16 +147,31 @@ mod tests {
 
     #[test]
     fn syntax_error_names_file_and_line() {
-        let errors = Templates::load(vec![src("page.html", "ok\n{% if %}\n"), src("section.html", "")]).err().unwrap();
+        let errors = Templates::load(vec![
+            src("page.html", "ok\n{% if %}\n"),
+            src("section.html", ""),
+        ])
+        .err()
+        .unwrap();
         let d = &errors[0];
-        assert_eq!(d.file.as_deref(), Some(std::path::Path::new("templates/page.html")));
+        assert_eq!(
+            d.file.as_deref(),
+            Some(std::path::Path::new("templates/page.html"))
+        );
         assert_eq!(d.span.unwrap().line, 2);
     }
 
     #[test]
     fn render_error_names_page() {
-        let t = Templates::load(vec![src("page.html", "{{ nope.x }}"), src("section.html", "")]).ok().unwrap();
-        let d = t.render("page.html", &serde_json::json!({}), "content/a.md").unwrap_err();
+        let t = Templates::load(vec![
+            src("page.html", "{{ nope.x }}"),
+            src("section.html", ""),
+        ])
+        .ok()
+        .unwrap();
+        let d = t
+            .render("page.html", &serde_json::json!({}), "content/a.md")
+            .unwrap_err();
         assert!(d.help.unwrap().contains("while rendering `content/a.md`"));
     }
 }

@@ -1,5 +1,5 @@
 // Problems that come from the generator (src/), not from the theme or the tests. Each is written
-// up in /work/notes/BROWSER_FINDINGS.md; the suite reports it as "known" instead of failing, so the
+// up in tests/browser/FINDINGS.md; the suite reports it as "known" instead of failing, so the
 // rest of the suite stays useful until it is fixed. When a run no longer sees one, the runner
 // says so: delete the entry then. Keep this list short and every pattern narrow.
 export const KNOWN = [];

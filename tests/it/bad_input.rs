@@ -33,7 +33,9 @@ Body.
 
 fn run_case(name: &str, spec: &str, code: i32) {
     let site = SiteTest::inline(spec);
-    site.run(&["build"]).expect_code(code).expect_stderr_snapshot(&format!("invalid/{name}"));
+    site.run(&["build"])
+        .expect_code(code)
+        .expect_stderr_snapshot(&format!("invalid/{name}"));
 }
 
 macro_rules! cases {
@@ -96,7 +98,9 @@ cases! {
 fn invalid_utf8() {
     let site = SiteTest::inline(SALES);
     site.write_bytes("content/bad.md", b"# Title\n\nCaf\xe9 au lait\n");
-    site.run(&["build"]).expect_code(1).expect_stderr_snapshot("invalid/invalid_utf8");
+    site.run(&["build"])
+        .expect_code(1)
+        .expect_stderr_snapshot("invalid/invalid_utf8");
 }
 
 #[test]
@@ -135,6 +139,9 @@ fn deeply_nested_lists_build() {
 #[test]
 fn deeply_nested_block_quotes_build() {
     let site = SiteTest::inline(SALES);
-    site.write("content/quotes.md", &format!("# Q\n\n{} deep\n", ">".repeat(5000)));
+    site.write(
+        "content/quotes.md",
+        &format!("# Q\n\n{} deep\n", ">".repeat(5000)),
+    );
     site.run(&["build"]).expect_code(0);
 }

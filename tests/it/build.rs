@@ -12,31 +12,55 @@ fn golden(name: &str) {
     site.run(&["build"]).expect_code(0);
     let expected_dir = support::fixtures().join(name).join("expected");
     let out = site.path().join("public");
-    let generated = ["stages/", "process/", "health/", "print/", "owners/", "roles/", "personas/", "tags/", "search/", "static/"];
+    let generated = [
+        "stages/",
+        "process/",
+        "health/",
+        "print/",
+        "owners/",
+        "roles/",
+        "personas/",
+        "tags/",
+        "search/",
+        "static/",
+    ];
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
     let mut compared = 0;
     for (rel, bytes) in tree_bytes(&out) {
         let listed = expected_dir.join(&rel).exists();
-        let is_page = rel.ends_with(".html") && !generated.iter().any(|g| rel.starts_with(g)) && rel != "404.html";
+        let is_page = rel.ends_with(".html")
+            && !generated.iter().any(|g| rel.starts_with(g))
+            && rel != "404.html";
         if !(listed || (update && is_page)) {
             continue;
         }
         let text = String::from_utf8(bytes).unwrap();
-        let actual = if rel.ends_with(".html") { main_of(&text) + "\n" } else { text };
+        let actual = if rel.ends_with(".html") {
+            main_of(&text) + "\n"
+        } else {
+            text
+        };
         let path = expected_dir.join(&rel);
         if update {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, &actual).unwrap();
         } else {
             let expected = std::fs::read_to_string(&path).unwrap();
-            assert_eq!(expected, actual, "{name}: {rel} differs (UPDATE_EXPECT=1 to accept)");
+            assert_eq!(
+                expected, actual,
+                "{name}: {rel} differs (UPDATE_EXPECT=1 to accept)"
+            );
         }
         compared += 1;
     }
     // Every expected file must still be produced.
     for path in support::walk(&expected_dir) {
         let rel = path.strip_prefix(&expected_dir).unwrap();
-        assert!(out.join(rel).exists(), "{name}: expected {} is no longer produced", rel.display());
+        assert!(
+            out.join(rel).exists(),
+            "{name}: expected {} is no longer produced",
+            rel.display()
+        );
     }
     assert!(compared > 0, "{name}: nothing compared");
 }
@@ -103,13 +127,18 @@ fn failed_build_leaves_previous_output_byte_identical() {
     site.run(&["build"]).expect_code(0);
     let before = tree_bytes(&site.path().join("public"));
     site.write("content/broken.md", "---\ntitle: [unclosed\n---\n");
-    site.run(&["build"]).expect_code(1).expect_stderr_contains("previous output left untouched");
+    site.run(&["build"])
+        .expect_code(1)
+        .expect_stderr_contains("previous output left untouched");
     let after = tree_bytes(&site.path().join("public"));
     assert!(before == after, "output changed after a failed build");
     // A successful build after the failed one still produces the same site.
     std::fs::remove_file(site.path().join("content/broken.md")).unwrap();
     site.run(&["build"]).expect_code(0);
-    assert!(before == tree_bytes(&site.path().join("public")), "rebuild after a failure differs");
+    assert!(
+        before == tree_bytes(&site.path().join("public")),
+        "rebuild after a failure differs"
+    );
 }
 
 #[test]
@@ -133,7 +162,10 @@ fn output_makes_no_request_to_other_hosts() {
         }
         let text = String::from_utf8_lossy(&bytes);
         for attr in ["src=\"http", "href=\"//", "src=\"//", "url(http", "@import"] {
-            assert!(!text.contains(attr), "{rel} loads from another host ({attr})");
+            assert!(
+                !text.contains(attr),
+                "{rel} loads from another host ({attr})"
+            );
         }
         for line in text.lines().filter(|l| l.contains("<link")) {
             assert!(!line.contains("href=\"http"), "{rel}: {line}");
@@ -146,7 +178,13 @@ fn bundled_handbook_builds_with_zero_warnings() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().unwrap();
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_fieldbook"))
-        .args(["--root", root.to_str().unwrap(), "build", "--output", out.path().to_str().unwrap()])
+        .args([
+            "--root",
+            root.to_str().unwrap(),
+            "build",
+            "--output",
+            out.path().to_str().unwrap(),
+        ])
         .env("FIELDBOOK_TODAY", support::TODAY)
         .env("NO_COLOR", "1")
         .output()
@@ -158,7 +196,8 @@ fn bundled_handbook_builds_with_zero_warnings() {
 
 #[test]
 fn sourcegraph_handbook_builds_as_legacy_import() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/sourcegraph-handbook/content");
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpora/sourcegraph-handbook/content");
     if !corpus.is_dir() {
         eprintln!("skipped: {} not present", corpus.display());
         return;
@@ -168,18 +207,36 @@ fn sourcegraph_handbook_builds_as_legacy_import() {
     // Strict by default: the corpus has links that are really broken.
     let strict = site.run(&["build"]).expect_code(1);
     let stderr = strict.stderr();
-    assert!(stderr.contains("error: broken anchor `#Birthday-gift-budget`"), "{}", &stderr[..2000.min(stderr.len())]);
+    assert!(
+        stderr.contains("error: broken anchor `#Birthday-gift-budget`"),
+        "{}",
+        &stderr[..2000.min(stderr.len())]
+    );
     assert!(stderr.contains("--> content/benefits-pay-perks/benefits-perks/celebrate.md:109:103"));
     // With the legacy-import setting the same corpus builds, one page per Markdown file.
-    site.write("site.toml", "[site]\ntitle = \"Sourcegraph\"\n[links]\nbroken = \"warning\"\n");
+    site.write(
+        "site.toml",
+        "[site]\ntitle = \"Sourcegraph\"\n[links]\nbroken = \"warning\"\n",
+    );
     site.run(&["build"]).expect_code(0);
-    let md_files = support::walk(&corpus).into_iter().filter(|p| p.extension().is_some_and(|e| e == "md")).count();
+    let md_files = support::walk(&corpus)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .count();
     let out = site.path().join("public");
-    let pages = support::walk(&out).into_iter().filter(|p| p.file_name().is_some_and(|n| n == "index.html")).count();
-    assert!(pages >= md_files, "{pages} pages for {md_files} Markdown files");
+    let pages = support::walk(&out)
+        .into_iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == "index.html"))
+        .count();
+    assert!(
+        pages >= md_files,
+        "{pages} pages for {md_files} Markdown files"
+    );
     let index = std::fs::read_to_string(out.join("handbook/index.html")).unwrap();
     assert!(index.contains("<h1"), "section page has a title");
-    let callout = support::walk(&out).into_iter().any(|p| std::fs::read_to_string(&p).is_ok_and(|t| t.contains("markdown-alert-warning")));
+    let callout = support::walk(&out)
+        .into_iter()
+        .any(|p| std::fs::read_to_string(&p).is_ok_and(|t| t.contains("markdown-alert-warning")));
     assert!(callout, "GitHub alerts rendered");
 }
 
@@ -189,7 +246,10 @@ fn site_can_pick_another_theme() {
         "//- site.toml\n[site]\ntitle = \"T\"\ntheme = \"mini\"\n//- themes/mini/templates/page.html\n<main>mini {{ page.title }}</main>\n//- themes/mini/templates/section.html\n<main>section {{ page.title }}</main>\n//- themes/mini/static/mini.css\nbody{}\n//- content/a.md\n# Alpha\n",
     );
     site.run(&["build"]).expect_code(0);
-    assert_eq!(site.read("public/a/index.html").trim_end(), "<main>mini Alpha</main>");
+    assert_eq!(
+        site.read("public/a/index.html").trim_end(),
+        "<main>mini Alpha</main>"
+    );
     assert!(site.path().join("public/static/mini.css").exists());
 }
 
@@ -197,13 +257,20 @@ fn site_can_pick_another_theme() {
 fn site_templates_override_the_theme() {
     let site = SiteTest::inline("//- site.toml\n[site]\ntitle = \"T\"\n//- templates/tag.html\n<main>my tag {{ tag.name }}</main>\n//- content/a.md\n---\ntitle: A\ntags: [Pricing]\n---\n");
     site.run(&["build"]).expect_code(0);
-    assert_eq!(site.read("public/tags/pricing/index.html").trim_end(), "<main>my tag Pricing</main>");
+    assert_eq!(
+        site.read("public/tags/pricing/index.html").trim_end(),
+        "<main>my tag Pricing</main>"
+    );
 }
 
 #[test]
 fn unknown_theme_is_an_error() {
-    let site = SiteTest::inline("//- site.toml\n[site]\ntitle = \"T\"\ntheme = \"nope\"\n//- content/a.md\n# A\n");
-    site.run(&["build"]).expect_code(1).expect_stderr_contains("error: theme `nope` not found in `themes/`");
+    let site = SiteTest::inline(
+        "//- site.toml\n[site]\ntitle = \"T\"\ntheme = \"nope\"\n//- content/a.md\n# A\n",
+    );
+    site.run(&["build"])
+        .expect_code(1)
+        .expect_stderr_contains("error: theme `nope` not found in `themes/`");
 }
 
 #[test]

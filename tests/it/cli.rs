@@ -23,14 +23,21 @@ fn usage_error_is_exit_2() {
 #[test]
 fn missing_site_toml_is_exit_2_with_hint() {
     let site = SiteTest::inline("//- content/a.md\n# A\n");
-    site.run(&["build"]).expect_code(2).expect_stderr_contains("is this a fieldbook site?");
+    site.run(&["build"])
+        .expect_code(2)
+        .expect_stderr_contains("is this a fieldbook site?");
 }
 
 #[test]
 fn summary_line() {
-    let site = SiteTest::inline(&format!("{SITE}//- content/a.md\n# A\n//- content/s/b.md\n# B\n"));
+    let site = SiteTest::inline(&format!(
+        "{SITE}//- content/a.md\n# A\n//- content/s/b.md\n# B\n"
+    ));
     let run = site.run(&["build"]).expect_code(0);
-    assert_eq!(run.stderr(), "built ./public: 2 pages, 2 sections, 0 warnings, 0 errors in [TIME]s\n");
+    assert_eq!(
+        run.stderr(),
+        "built ./public: 2 pages, 2 sections, 0 warnings, 0 errors in [TIME]s\n"
+    );
 }
 
 #[test]
@@ -55,9 +62,22 @@ fn check_json() {
     let site = SiteTest::inline(&format!("{SITE}{WITH_PROBLEMS}"));
     let run = site.run(&["check", "--format", "json"]).expect_code(1);
     let items: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
-    let codes: Vec<&str> = items.as_array().unwrap().iter().map(|i| i["code"].as_str().unwrap()).collect();
-    assert!(codes.contains(&"broken-link") && codes.contains(&"unknown-key"), "{codes:?}");
-    let link = items.as_array().unwrap().iter().find(|i| i["code"] == "broken-link").unwrap();
+    let codes: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"broken-link") && codes.contains(&"unknown-key"),
+        "{codes:?}"
+    );
+    let link = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "broken-link")
+        .unwrap();
     assert_eq!(link["file"], "content/a.md");
     assert_eq!(link["line"], 5);
     assert_eq!(link["column"], 5);
@@ -70,12 +90,17 @@ fn check_github() {
     let run = site.run(&["check", "--format", "github"]).expect_code(1);
     let stdout = run.stdout();
     assert!(stdout.contains("::error file=content/a.md,line=5,col=5,endColumn=9,title=broken-link::broken link `b.md`"), "{stdout}");
-    assert!(stdout.contains("::warning file=content/a.md,line=3,col=1"), "{stdout}");
+    assert!(
+        stdout.contains("::warning file=content/a.md,line=3,col=1"),
+        "{stdout}"
+    );
 }
 
 #[test]
 fn check_deny_warnings() {
-    let site = SiteTest::inline(&format!("{SITE}//- content/a.md\n---\ntitle: A\nsumary: x\n---\n"));
+    let site = SiteTest::inline(&format!(
+        "{SITE}//- content/a.md\n---\ntitle: A\nsumary: x\n---\n"
+    ));
     site.run(&["check"]).expect_code(0);
     site.run(&["check", "--deny-warnings"]).expect_code(1);
 }

@@ -3,7 +3,7 @@
 mod bad_input;
 mod build;
 mod cli;
-mod safety;
 mod git;
+mod safety;
 mod support;
 mod workflow;

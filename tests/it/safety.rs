@@ -9,13 +9,18 @@ use crate::support::{tree_bytes, SiteTest, SITE};
 /// A site big enough that a build takes a while, in one of two versions.
 fn write_pages(site: &SiteTest, version: &str) {
     for i in 0..400 {
-        let body = format!("---\ntitle: Page {i}\nsummary: Version {version}\n---\n## Steps\n\n{}\n", "Ask what the problem costs. ".repeat(40));
+        let body = format!(
+            "---\ntitle: Page {i}\nsummary: Version {version}\n---\n## Steps\n\n{}\n",
+            "Ask what the problem costs. ".repeat(40)
+        );
         site.write(&format!("content/s{}/p{i}.md", i % 20), &body);
     }
 }
 
 fn manifestless(tree: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
-    tree.into_iter().filter(|(p, _)| !p.ends_with(".fieldbook-manifest")).collect()
+    tree.into_iter()
+        .filter(|(p, _)| !p.ends_with(".fieldbook-manifest"))
+        .collect()
 }
 
 #[test]
@@ -53,7 +58,10 @@ fn killed_builds_leave_a_complete_output() {
         let _ = child.kill(); // SIGKILL on Unix
         let _ = child.wait();
         let now = manifestless(tree_bytes(&site.path().join("public")));
-        assert!(now == a || now == b, "round {round}: output is neither complete version after a kill at {delay:?}");
+        assert!(
+            now == a || now == b,
+            "round {round}: output is neither complete version after a kill at {delay:?}"
+        );
     }
     // And the next build after all those kills is correct.
     write_pages(&site, "A");
@@ -71,7 +79,9 @@ fn unwritable_buffer_fails_cleanly_and_keeps_output() {
     std::fs::remove_dir_all(&buffer).ok();
     std::fs::write(&buffer, "in the way").unwrap();
     site.write("content/b.md", "# B\n");
-    site.run(&["build"]).expect_code(2).expect_stderr_contains("error: cannot");
+    site.run(&["build"])
+        .expect_code(2)
+        .expect_stderr_contains("error: cannot");
     assert!(before == tree_bytes(&site.path().join("public")));
 }
 
@@ -101,8 +111,17 @@ fn hostile_content_is_inert() {
         let html = String::from_utf8(bytes).unwrap();
         let lower = html.to_lowercase();
         for needle in [
-            "<script>alert", "=\"javascript:", "=\"vbscript:", "=\"data:", "<iframe", "<object", "<embed", "<form",
-            "xlink:href", "example.invalid/track", "url(https",
+            "<script>alert",
+            "=\"javascript:",
+            "=\"vbscript:",
+            "=\"data:",
+            "<iframe",
+            "<object",
+            "<embed",
+            "<form",
+            "xlink:href",
+            "example.invalid/track",
+            "url(https",
         ] {
             assert!(!lower.contains(needle), "{rel} contains {needle:?}");
         }
@@ -111,19 +130,35 @@ fn hostile_content_is_inert() {
             let tag = tag.split('>').next().unwrap_or("");
             let unquoted = without_quoted_values(tag);
             for attr in unquoted.split_whitespace().skip(1) {
-                assert!(!(attr.starts_with("on") && attr.contains('=')), "{rel}: event handler in <{tag}>");
+                assert!(
+                    !(attr.starts_with("on") && attr.contains('=')),
+                    "{rel}: event handler in <{tag}>"
+                );
             }
         }
         // Bidi overrides may stay in body text (real right-to-left writing), never in titles.
-        let title = html.split("<title>").nth(1).and_then(|t| t.split("</title>").next()).unwrap_or("");
-        assert!(!title.contains('\u{202e}'), "{rel}: bidi override in <title>");
+        let title = html
+            .split("<title>")
+            .nth(1)
+            .and_then(|t| t.split("</title>").next())
+            .unwrap_or("");
+        assert!(
+            !title.contains('\u{202e}'),
+            "{rel}: bidi override in <title>"
+        );
         if !rel.starts_with("ok/") {
-            assert!(!lower.contains("http-equiv=\"refresh\""), "{rel} has a refresh");
+            assert!(
+                !lower.contains("http-equiv=\"refresh\""),
+                "{rel} has a refresh"
+            );
         }
     }
     assert!(checked > 10);
     let home = site.read("public/index.html");
-    assert!(home.contains("{{ site.title }}"), "template syntax in content stays literal");
+    assert!(
+        home.contains("{{ site.title }}"),
+        "template syntax in content stays literal"
+    );
 }
 
 /// A tag's text with its quoted attribute values removed, so only names remain.
@@ -148,10 +183,55 @@ fn without_quoted_values(tag: &str) -> String {
 #[test]
 fn random_content_never_crashes_the_build() {
     const PIECES: &[&str] = &[
-        "# ", "## ", "### ", "- ", "1. ", "> ", "> [!NOTE]\n> ", "```\n", "```rust\n", "|a|b|\n|-|-|\n", "[x](", "](y.md#z)", "![i](",
-        ")", "<div>", "</div>", "<script>", "*", "_", "`", "~~", "[^1]", "[^1]: n\n", "{#id}", "\n", "\n\n", " ", "\t",
-        "é", "\u{a0}", "\u{202e}", "\u{200b}", "😀", "日本語", "ﬁ", "e\u{301}", "---\n", "title: x\n", ": ", "{{ x }}", "%", "\\",
-        "&amp;", "&#0;", "\r\n", "-", "/", "..", "#",
+        "# ",
+        "## ",
+        "### ",
+        "- ",
+        "1. ",
+        "> ",
+        "> [!NOTE]\n> ",
+        "```\n",
+        "```rust\n",
+        "|a|b|\n|-|-|\n",
+        "[x](",
+        "](y.md#z)",
+        "![i](",
+        ")",
+        "<div>",
+        "</div>",
+        "<script>",
+        "*",
+        "_",
+        "`",
+        "~~",
+        "[^1]",
+        "[^1]: n\n",
+        "{#id}",
+        "\n",
+        "\n\n",
+        " ",
+        "\t",
+        "é",
+        "\u{a0}",
+        "\u{202e}",
+        "\u{200b}",
+        "😀",
+        "日本語",
+        "ﬁ",
+        "e\u{301}",
+        "---\n",
+        "title: x\n",
+        ": ",
+        "{{ x }}",
+        "%",
+        "\\",
+        "&amp;",
+        "&#0;",
+        "\r\n",
+        "-",
+        "/",
+        "..",
+        "#",
     ];
     let site = SiteTest::inline(SITE);
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -173,7 +253,16 @@ fn random_content_never_crashes_the_build() {
             site.write(&format!("content/r{round}/p{page}.md"), &text);
         }
         let run = site.run(&["build"]);
-        assert!(matches!(run.code(), 0 | 1), "round {round}: exit {} \n{}", run.code(), run.stderr());
-        assert!(!run.stderr().contains("panicked"), "round {round}: {}", run.stderr());
+        assert!(
+            matches!(run.code(), 0 | 1),
+            "round {round}: exit {} \n{}",
+            run.code(),
+            run.stderr()
+        );
+        assert!(
+            !run.stderr().contains("panicked"),
+            "round {round}: {}",
+            run.stderr()
+        );
     }
 }

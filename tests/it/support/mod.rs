@@ -22,7 +22,9 @@ impl SiteTest {
     /// # A
     /// ```
     pub fn inline(spec: &str) -> SiteTest {
-        let site = SiteTest { dir: tempfile::tempdir().unwrap() };
+        let site = SiteTest {
+            dir: tempfile::tempdir().unwrap(),
+        };
         let mut current: Option<(String, String)> = None;
         for line in spec.lines() {
             if let Some(path) = line.strip_prefix("//- ") {
@@ -43,7 +45,9 @@ impl SiteTest {
 
     /// Copies a fixture folder from tests/fixtures.
     pub fn fixture(name: &str) -> SiteTest {
-        let site = SiteTest { dir: tempfile::tempdir().unwrap() };
+        let site = SiteTest {
+            dir: tempfile::tempdir().unwrap(),
+        };
         copy_tree(&fixtures().join(name), site.path());
         site
     }
@@ -64,7 +68,8 @@ impl SiteTest {
     }
 
     pub fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
+        std::fs::read_to_string(self.path().join(rel))
+            .unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
     }
 
     /// Runs the binary with `args` in the site folder.
@@ -74,19 +79,37 @@ impl SiteTest {
 
     /// Runs the binary with `args` in the folder `dir` below the site.
     pub fn run_in(&self, dir: &str, args: &[&str]) -> Run {
-        let output = self.command(dir, args).env("FIELDBOOK_TODAY", TODAY).output().unwrap();
-        Run { output, root: self.path().to_path_buf() }
+        let output = self
+            .command(dir, args)
+            .env("FIELDBOOK_TODAY", TODAY)
+            .output()
+            .unwrap();
+        Run {
+            output,
+            root: self.path().to_path_buf(),
+        }
     }
 
     /// Runs the binary on the real clock (`FIELDBOOK_TODAY` unset).
     pub fn run_unpinned(&self, args: &[&str]) -> Run {
-        let output = self.command("", args).env_remove("FIELDBOOK_TODAY").output().unwrap();
-        Run { output, root: self.path().to_path_buf() }
+        let output = self
+            .command("", args)
+            .env_remove("FIELDBOOK_TODAY")
+            .output()
+            .unwrap();
+        Run {
+            output,
+            root: self.path().to_path_buf(),
+        }
     }
 
     fn command(&self, dir: &str, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_fieldbook"));
-        command.args(args).current_dir(self.path().join(dir)).env("NO_COLOR", "1").env_remove("RUST_BACKTRACE");
+        command
+            .args(args)
+            .current_dir(self.path().join(dir))
+            .env("NO_COLOR", "1")
+            .env_remove("RUST_BACKTRACE");
         command
     }
 }
@@ -112,7 +135,12 @@ impl Run {
     }
 
     pub fn expect_code(self, code: i32) -> Run {
-        assert_eq!(self.code(), code, "unexpected exit code; stderr:\n{}", self.stderr());
+        assert_eq!(
+            self.code(),
+            code,
+            "unexpected exit code; stderr:\n{}",
+            self.stderr()
+        );
         self
     }
 
@@ -124,7 +152,12 @@ impl Run {
 
     /// Asserts stdout verbatim.
     pub fn expect_stdout(self, expected: &str) -> Run {
-        assert_eq!(self.stdout(), expected, "stdout differs; stderr:\n{}", self.stderr());
+        assert_eq!(
+            self.stdout(),
+            expected,
+            "stdout differs; stderr:\n{}",
+            self.stderr()
+        );
         self
     }
 
@@ -136,7 +169,10 @@ impl Run {
 
     pub fn expect_stderr_contains(self, needle: &str) -> Run {
         let stderr = self.stderr();
-        assert!(stderr.contains(needle), "stderr lacks {needle:?}:\n{stderr}");
+        assert!(
+            stderr.contains(needle),
+            "stderr lacks {needle:?}:\n{stderr}"
+        );
         self
     }
 }
@@ -148,7 +184,9 @@ pub fn redact(text: &str, root: &Path) -> String {
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
         match line.rfind(" in ") {
-            Some(i) if line.ends_with('s') && line[i + 4..line.len() - 1].parse::<f64>().is_ok() => {
+            Some(i)
+                if line.ends_with('s') && line[i + 4..line.len() - 1].parse::<f64>().is_ok() =>
+            {
                 out.push_str(&line[..i]);
                 out.push_str(" in [TIME]s");
             }
@@ -175,7 +213,12 @@ pub fn check_snapshot(name: &str, actual: &str) {
         std::fs::write(&path, actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("no snapshot {}; run with UPDATE_EXPECT=1 and review it", path.display()));
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "no snapshot {}; run with UPDATE_EXPECT=1 and review it",
+            path.display()
+        )
+    });
     if expected != actual {
         panic!("snapshot {} differs (UPDATE_EXPECT=1 to accept)\n--- expected\n{expected}\n--- actual\n{actual}", path.display());
     }
@@ -195,7 +238,9 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
@@ -211,13 +256,26 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
 
 /// Every file of an output folder: relative path → bytes.
 pub fn tree_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    walk(dir).into_iter().map(|p| (p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"), std::fs::read(&p).unwrap())).collect()
+    walk(dir)
+        .into_iter()
+        .map(|p| {
+            (
+                p.strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect()
 }
 
 /// The `<main …>…</main>` part of a page.
 pub fn main_of(html: &str) -> String {
     let start = html.find("<main").unwrap_or(0);
-    let end = html.rfind("</main>").map_or(html.len(), |i| i + "</main>".len());
+    let end = html
+        .rfind("</main>")
+        .map_or(html.len(), |i| i + "</main>".len());
     html[start..end].to_string()
 }
 
