@@ -2,7 +2,7 @@
 // (390 px) width: the structure every page shares (language, title, one h1, one main landmark,
 // skip link first, theme CSS and JS loaded, no sideways scrolling, every menu entry visible)
 // and what each page type must show (breadcrumbs, kind badge, play panel, scorecard form, rubric,
-// stage navigation, process map, health chart, print contents, 404 links, search mount).
+// stage navigation, process map, health chart, what's new, print contents, 404 links, search mount).
 // Also: clicking through the site works from file://, talk-track copy buttons copy, and the
 // search keys and buttons cause no console error (with or without the search module).
 import assert from "node:assert/strict";
@@ -121,6 +121,11 @@ const byType = type => {
   if (["role", "persona", "tag", "owner"].includes(type)) {
     crumbsEndAt(h1);
     need($$(".fb-card-title a, .fb-doclist a").length > 0, `${type} page lists no pages`);
+  }
+  if (type === "what's new") {
+    crumbsEndAt(h1);
+    need($("#fb-wn-changes") && $("#fb-wn-reviewed"), "no changes or reviewed sections");
+    need($$("#fb-wn-reviewed ~ * a, .fb-doclist a").length > 0, "no recently reviewed pages listed");
   }
   if (type === "owners index") need($$("main a[href*='owners/']").length >= 2, "owners index links to no owner");
   return p;

@@ -11,7 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { registry, setCurrentFile, TestContext } from "./lib/harness.mjs";
-import { closeBrowser, browser } from "./lib/browser.mjs";
+import { closeBrowser, browser, isBrowserLoss } from "./lib/browser.mjs";
 import { stopServers, TARGETS, SITE_DIR } from "./lib/site.mjs";
 import { splitKnown, unseenKnown } from "./known-issues.mjs";
 
@@ -62,10 +62,8 @@ if (selected.length) {
   }
 }
 
-for (const t of selected) {
-  if (failures.includes("launch chromium")) break;
+async function runOnce(t) {
   const ctx = new TestContext(t.name);
-  const t0 = Date.now();
   let error = null, timer;
   try {
     await Promise.race([
@@ -80,6 +78,21 @@ for (const t of selected) {
   const [problems, known] = splitKnown([...ctx.problems(), ...stray.splice(0)]);
   await ctx.close();
   for (const k of known) ctx.log("known issue (BROWSER_FINDINGS.md): " + k);
+  return { ctx, error, problems };
+}
+
+for (const t of selected) {
+  if (failures.includes("launch chromium")) break;
+  const t0 = Date.now();
+  let { ctx, error, problems } = await runOnce(t);
+  // Chromium lost mid-test (a renderer or the browser killed on a loaded machine) says nothing
+  // about the site: start a fresh browser and run the test once more, and say so.
+  if (error && isBrowserLoss(error)) {
+    const why = String(error.message).split("\n")[0];
+    await closeBrowser();
+    ({ ctx, error, problems } = await runOnce(t));
+    ctx.logs.unshift(`retried once with a fresh Chromium after: ${why}`);
+  }
   const detail = [...ctx.logs.map(l => "# " + l)];
   if (error?.brief) detail.push(error.message);
   else if (error) detail.push(error.stack ? error.stack.split("\n").filter(l => !/node_modules|node:internal/.test(l)).slice(0, 12).join("\n") : String(error));

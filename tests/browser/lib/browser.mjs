@@ -12,10 +12,17 @@ const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"
   "--disable-dev-shm-usage", "--font-render-hinting=none"];
 
 let browserP = null;
+/** The shared Chromium; launched again if the previous one went away (crash, OOM kill). */
 export function browser() {
-  browserP ??= chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  if (!browserP) {
+    const p = chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true, timeout: 120_000 });
+    browserP = p;
+    p.then(b => b.on("disconnected", () => { if (browserP === p) browserP = null; }), () => { if (browserP === p) browserP = null; });
+  }
   return browserP;
 }
+/** Errors that say the browser, not the page under test, failed. */
+export const isBrowserLoss = e => /Target page, context or browser has been closed|Browser has been closed|browser has disconnected|Target closed|Page crashed|crashed|ECONNRESET|Protocol error/i.test(String(e?.message || e));
 export async function closeBrowser() {
   if (!browserP) return;
   const b = await browserP.catch(() => null);

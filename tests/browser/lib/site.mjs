@@ -87,6 +87,7 @@ const TYPES = [
   ["owner", "owners/enablement/", "fb-owner-page"],
   ["owners index", "owners/", "fb-tax-owners"],
   ["health", "health/", "fb-health-page"],
+  ["what's new", "whats-new/", "fb-whats-new-page"],
   ["print", "print/", "fb-print-page"],
   ["404", "404.html", "fb-404-page"],
   ["search", "search/", "fb-search-page"],

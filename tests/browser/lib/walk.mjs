@@ -3,7 +3,7 @@
 // links and anchors, duplicate ids, axe-core violations. Used by walk.test.mjs (the whole
 // handbook) and selftest.test.mjs (a site with planted faults, to prove each check bites).
 import { pageUrl } from "./site.mjs";
-import { axeScan, formatViolations } from "./browser.mjs";
+import { axeScan, formatViolations, isBrowserLoss } from "./browser.mjs";
 import { collect, LinkChecker } from "./links.mjs";
 
 /** t: the test context; tg: a target ({base, dir, protocol}); pages: site-relative URLs. */
@@ -19,6 +19,7 @@ export async function walkSite(t, tg, pages, { colorScheme = "light", theme = nu
     try {
       resp = await page.goto(url, { waitUntil: "load" });
     } catch (e) {
+      if (isBrowserLoss(e)) throw e; // the runner retries the test with a fresh Chromium
       problems.push(`cannot load ${url}: ${e.message.split("\n")[0]}`);
       continue;
     }
