@@ -2,7 +2,14 @@
 // up in tests/browser/FINDINGS.md; the suite reports it as "known" instead of failing, so the
 // rest of the suite stays useful until it is fixed. When a run no longer sees one, the runner
 // says so: delete the entry then. Keep this list short and every pattern narrow.
-export const KNOWN = [];
+export const KNOWN = [
+  {
+    id: "F3 process-map terminal names overflow their boxes",
+    // src/render/svg.rs cuts stage names by character count, not width: "Closed lost / no deci…"
+    // runs past the right edge of its box (pages.test.mjs, process map).
+    match: /^process map: text "[^"]*" runs past its stage shape by \d+px$/,
+  },
+];
 
 const seen = new Set();
 /** Splits problem lines into [real, known]; remembers which known issues were seen. */

@@ -100,6 +100,15 @@ const byType = type => {
       need(name.trim(), "process map has no accessible name");
       const rows = $$(".fb-process-table tbody tr").length;
       need($$("svg.process-map a").length === rows, `process map has ${$$("svg.process-map a").length} stage links, the table ${rows} stages`);
+      for (const a of $$("svg.process-map a")) {
+        const shape = a.querySelector(".stage-shape");
+        if (!shape) continue;
+        const sb = shape.getBBox();
+        for (const tx of a.querySelectorAll("text")) {
+          const b = tx.getBBox(), over = Math.round(b.x + b.width - (sb.x + sb.width));
+          if (over > 0) p.push(`process map: text "${tx.textContent}" runs past its stage shape by ${over}px`);
+        }
+      }
     }
   }
   if (type === "health") {

@@ -77,7 +77,7 @@ async function runOnce(t) {
   }
   const [problems, known] = splitKnown([...ctx.problems(), ...stray.splice(0)]);
   await ctx.close();
-  for (const k of known) ctx.log("known issue (BROWSER_FINDINGS.md): " + k);
+  for (const k of known) ctx.log("known issue (tests/browser/FINDINGS.md): " + k);
   return { ctx, error, problems };
 }
 

@@ -7,7 +7,7 @@ import { TARGETS, target } from "./lib/site.mjs";
 import { collect, LinkChecker } from "./lib/links.mjs";
 
 // Without base_url the 404 page links relative to the site root, which is right only for a
-// missing URL one level deep (see BROWSER_FINDINGS.md F2); nginx's build has a base_url.
+// missing URL one level deep (see FINDINGS.md F2); nginx's build has a base_url.
 const MISSING = { http: ["no-such-page.html"], nginx: ["no-such-page.html", "no/such/page/", "playbooks/gone/deeper/"] };
 
 for (const name of TARGETS.filter(n => n !== "file")) {

@@ -57,7 +57,7 @@ export class TestContext {
    *  (known-issues.mjs); known ones are logged. */
   check(problems, what = "problem") {
     const [real, known] = splitKnown(problems);
-    for (const k of known) this.log("known issue (BROWSER_FINDINGS.md): " + k);
+    for (const k of known) this.log("known issue (tests/browser/FINDINGS.md): " + k);
     if (real.length) {
       const shown = real.slice(0, 60).join("\n") + (real.length > 60 ? `\n... and ${real.length - 60} more` : "");
       const err = new Error(`${real.length} ${what}(s):\n${shown}`);
