@@ -20,11 +20,11 @@ const SHARD_TARGET: usize = 1100;
 /// Target size of a fragment file, in bytes (a frequent term gets a file of its own).
 const FRAGMENT_TARGET: usize = 2500;
 /// Results shipped per term in fragments.
-pub(crate) const TOP_K: usize = 24;
-/// Of those, how many carry a text snippet for a section hit.
-const SNIPPETS: usize = 10;
+pub(crate) const TOP_K: usize = 16;
+/// Of those, how many carry a text snippet for a section hit (the dialog shows 6 results).
+const SNIPPETS: usize = 6;
 /// Pages per fallback bucket.
-const BUCKET: usize = 4;
+const BUCKET: usize = 2;
 /// Target size of a lexicon chunk, in bytes.
 const LEXICON_TARGET: usize = 4000;
 /// Characters of context kept around a match in a snippet.
@@ -244,7 +244,7 @@ enum Key {
 }
 
 /// Writes all index files; returns the manifest JSON.
-pub(crate) fn emit(input: &Input, files: &mut Files, ui: &str) -> String {
+pub(crate) fn emit(input: &Input, files: &mut Files) -> String {
     let a = input.analyzer;
     let n_stems = a.stems.len();
 
@@ -308,7 +308,7 @@ pub(crate) fn emit(input: &Input, files: &mut Files, ui: &str) -> String {
     let generation = buckets(input.docs, files);
 
     let mut m = String::new();
-    m.push_str("{\"v\":1,\"lang\":");
+    m.push_str("{\"v\":2,\"lang\":");
     push_str(&mut m, input.language);
     m.push_str(&format!(
         ",\"ap\":{},\"n\":{},\"k\":{},\"db\":{},\"dg\":",
@@ -318,12 +318,11 @@ pub(crate) fn emit(input: &Input, files: &mut Files, ui: &str) -> String {
         BUCKET
     ));
     push_str(&mut m, &generation);
-    m.push_str(",\"ui\":");
-    push_str(&mut m, ui);
     m.push_str(",\"tg\":");
     push_str(&mut m, &shard_generation);
+    // Keys hold no spaces: one string is shorter than an array of them.
     m.push_str(",\"t\":");
-    push_str_array(&mut m, boundaries.iter().map(String::as_str));
+    push_str(&mut m, &boundaries.join(" "));
     m.push_str(",\"lx\":[");
     for (i, (lo, hi, name)) in lexicon.iter().enumerate() {
         if i > 0 {

@@ -186,11 +186,37 @@ fn files_are_hashed_scripts_under_search() {
             let head = format!("__fb_search_load(\"{name}\",");
             assert!(text.starts_with(&head), "{}", file.path);
             let payload = &text[head.len()..];
-            let ui = payload.starts_with("function(E){");
-            assert!(payload.starts_with('{') || ui, "{}", file.path);
+            assert!(payload.starts_with('{'), "{}", file.path);
             assert!(!text.contains('\u{2028}'));
         }
     }
+}
+
+#[test]
+fn entry_holds_engine_manifest_and_ui() {
+    // Format 2: the dialog ships in the entry (one request less for a first search), and the
+    // shard boundaries are one space-separated string.
+    let index = build(&fixture(), &options());
+    let entry = index.files.iter().find(|f| f.path == index.entry).unwrap();
+    let text = std::str::from_utf8(&entry.bytes).unwrap();
+    assert!(
+        text.contains("(function(M,U){"),
+        "engine takes the manifest and the UI"
+    );
+    assert!(text.contains("})({\"v\":2,"), "manifest format 2");
+    assert!(
+        text.contains(",\nfunction(E){var CSS=\""),
+        "UI factory with its styles"
+    );
+    assert!(
+        !text.contains("\"ui\":"),
+        "no UI file named in the manifest"
+    );
+    assert!(text.contains("\"t\":\""), "boundaries are one string");
+    assert!(index
+        .files
+        .iter()
+        .all(|f| !f.path.starts_with("search/ui-")));
 }
 
 /// A stem and its postings, decoded: `(stem, [(doc, score, sec)])`.
