@@ -171,8 +171,14 @@ fn main() {
                 .replace('\\', "/"),
         );
     }
+    // The manifest is `build`'s record of what it wrote, not part of the site.
+    built.retain(|p| p != ".fieldbook-manifest");
     built.sort();
-    assert_eq!(served, built, "served and built file lists differ");
+    if served != built {
+        let only_served: Vec<&String> = served.iter().filter(|p| !built.contains(p)).collect();
+        let only_built: Vec<&String> = built.iter().filter(|p| !served.contains(p)).collect();
+        panic!("served and built file lists differ: only served {only_served:?}, only built {only_built:?}");
+    }
     let tag = "<script src=\"/__fieldbook/live.js\"></script>";
     for path in &built {
         let mut body = get(&addr, &format!("/{}", encode_path(path)));
