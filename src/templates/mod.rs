@@ -52,6 +52,16 @@ impl Templates {
         }
     }
 
+    /// A hash of every template's name and text: equal fingerprints render alike.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for source in &self.sources {
+            (&source.path, &source.text).hash(&mut hasher);
+        }
+        hasher.finish()
+    }
+
     /// Whether a template of that name exists.
     pub fn has(&self, name: &str) -> bool {
         self.tera.contains_template(name)

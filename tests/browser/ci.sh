@@ -30,3 +30,7 @@ echo "node: $(node --version), npm: $(npm --version)"
 
 step "browser tests (http, file://, nginx under /handbook/)"
 tests/browser/nginx.sh "$handbook" node tests/browser/run.mjs
+
+step "live reload under fieldbook serve (node --test)"
+cargo build --quiet
+(cd tests/browser && node --test live_reload.node.mjs)
