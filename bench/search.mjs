@@ -223,7 +223,9 @@ console.log(JSON.stringify({
   firstQuery: { bytesP50: median(ui.first), bytesP90: quantile(ui.first, 0.9), requestsP50: median(ui.firstReq), requestsP90: quantile(ui.firstReq, 0.9), filesPerQuery: Object.fromEntries(Object.entries(ui.kinds).map(([k, v]) => [k, +v.toFixed(2)])) },
   laterQuery: { bytesP50: median(ui.later), bytesP90: quantile(ui.later, 0.9), requestsP50: median(ui.laterReq) },
   coldMs: { apiP50: r1(median(api.cold)), apiP95: r1(quantile(api.cold, 0.95)), uiP50: r1(median(ui.ms)), uiP95: r1(quantile(ui.ms, 0.95)), fileP50: r1(median(api.file)), fileP95: r1(quantile(api.file, 0.95)) },
-  warmMs: { repeatP50: r1(median(api.warm)), repeatP95: r1(quantile(api.warm, 0.95)), setP50: mrr.warmMs.p50, setP95: mrr.warmMs.p95 },
+  warmMs: { repeatP50: r1(median(api.warm)), repeatP95: r1(quantile(api.warm, 0.95)) },
+  // Every query of the set in one context: new words still load their shards.
+  sameContextMs: { p50: mrr.warmMs.p50, p95: mrr.warmMs.p95 },
   mrr5: { exact: mrr.exact, typo: mrr.typo, prefix: mrr.prefix, strictCeiling: mrr.strictCeiling },
   uiMrr5ExactCold: +(ui.rr.reduce((a, b) => a + b, 0) / ui.rr.length).toFixed(3),
 }));
