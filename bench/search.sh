@@ -4,14 +4,15 @@
 # 127.0.0.1 with ../shared/bench/count_server.py (no compression; it counts the bytes it
 # sends), and runs the known-item queries of ../shared/bench/known_item.py in headless Chromium
 # with a fresh browser context per query (bench/search.mjs). Prints every figure of the issue:
-# first-query bytes and requests, later-query bytes, cold and warm times, MRR@5, the share of
-# the build spent on the index, and the 20k/2k growth of first-query bytes.
+# first-query bytes and requests, later-query bytes, cold and warm times, MRR@5, what the index
+# adds to a build (CPU and wall, against the same site with search turned off), and the 20k/2k
+# growth of first-query bytes.
 #
 #   bench/search.sh                 # everything (the 20k build takes a few minutes)
 #   SIZES=2000 bench/search.sh      # without the 20,000-page corpus
-#   COLD=40 RUNS=3 bench/search.sh  # fewer fresh-context queries / timed builds (default 100 / 5)
+#   COLD=40 RUNS=3 bench/search.sh  # fewer fresh-context queries / timed builds (default 100 / 5 each)
 #
-# Needs: cargo, python3, node 18+, Debian's chromium, and `npm ci` in tests/browser
+# Needs: cargo, python3, node 18+, GNU time (/usr/bin/time), Debian's chromium, and `npm ci` in tests/browser
 # (playwright-core). Heavy steps run under `nice -n 19`. Output: bench/out/search-*.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,20 +32,48 @@ cleanup() { for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# Median share of the build spent in the search stage over $runs builds (`--verbose` table).
-build_share() {
-  local root="$1" output="$2"
+# What the index adds to a build: $runs first builds (output removed before each) of the site
+# as it is and of a copy with `[search] enabled = false`, alternated; medians of CPU (user+sys)
+# and wall seconds, and the search stage's own wall time (`--verbose`). Prints
+# "cpu_with cpu_without wall_with wall_without stage".
+build_cost() {
+  local root="$1" output="$2" off="$out/nosearch-$(basename "$output")"
+  rm -rf "$off" && mkdir -p "$off" && cp -r "$root/content" "$off/content"
+  python3 - "$root/site.toml" "$off/site.toml" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+if re.search(r"^\[search\]\s*$", text, re.M):
+    text = re.sub(r"^\[search\]\s*$", "[search]\nenabled = false", text, count=1, flags=re.M)
+else:
+    text += "\n[search]\nenabled = false\n"
+open(sys.argv[2], "w").write(text)
+PY
   for _ in $(seq "$runs"); do
-    FIELDBOOK_TODAY=$today nice -n 19 "$bin" --verbose --root "$root" build --output "$output" 2>&1 |
-      awk '$1 == "search" { s = $2 } /^built / { t = $(NF); sub(/s$/, "", t); printf "%.4f %.3f %.3f\n", s / t, s, t }'
-  done | sort -n | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }'
+    for variant in with without; do
+      local r="$root" o="$output"
+      [ "$variant" = without ] && r="$off" o="$off/public"
+      rm -rf "$o" "$(dirname "$o")/.$(basename "$o").fieldbook-prev"
+      FIELDBOOK_TODAY=$today /usr/bin/time -f "time %U %S %e" nice -n 19 "$bin" --verbose --root "$r" build --output "$o" 2>&1 |
+        awk -v v="$variant" '$1 == "search" { s = $2 } $1 == "time" { printf "%s %.3f %.3f %s\n", v, $2 + $3, $4, (s == "" ? 0 : s) }'
+    done
+  done | python3 -c '
+import sys, statistics as st
+rows = [l.split() for l in sys.stdin]
+med = lambda v, i: st.median(float(r[i]) for r in rows if r[0] == v)
+print(med("with", 1), med("without", 1), med("with", 2), med("without", 2), med("with", 3))'
+  rm -rf "$off"
 }
 
 # bench NAME SITE_ROOT OUTPUT CONTENT QUERIES: serve, measure, print.
 bench() {
-  local name="$1" root="$2" site="$3" content="$4" queries="$5"
-  local share port pid
-  share=$(build_share "$root" "$site")
+  local name="$1" root="$2" site="$3" content="$4" queries="$5" cost="${6:-}"
+  local port pid
+  if [ -n "$cost" ]; then
+    cost=$(build_cost "$root" "$site")
+  else
+    FIELDBOOK_TODAY=$today nice -n 19 "$bin" --quiet --root "$root" build --output "$site"
+    cost="0 0 0 0 0"
+  fi
   port=$(free_port)
   nice -n 19 python3 "$shared/bench/count_server.py" "$site" "$port" & pid=$!
   servers+=("$pid")
@@ -52,10 +81,10 @@ bench() {
   nice -n 19 node bench/search.mjs --site "$site" --content "$content" --queries "$queries" \
     --port "$port" --cold "$cold" --label "$name" > "$out/search-$name.json"
   kill "$pid"
-  python3 - "$out/search-$name.json" "$share" <<'EOF'
+  python3 - "$out/search-$name.json" "$cost" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))
-share, search_s, total_s = sys.argv[2].split()
+cpu_with, cpu_without, wall_with, wall_without, stage = map(float, sys.argv[2].split())
 f, l, c, w, m = r["firstQuery"], r["laterQuery"], r["coldMs"], r["warmMs"], r["mrr5"]
 kb = lambda b: f"{b / 1000:.1f} KB"
 print(f"== {r['label']}: {r['queries']} known-item queries, {r['coldRuns']} in fresh contexts")
@@ -71,7 +100,10 @@ print(f"  (each query of the set once in one context, new words still loading: {
 for v in ("exact", "typo", "prefix"):
     print(f"MRR@5 {v}: {m[v]['title']} (identical titles count as the page; strict {m[v]['strict']})")
 print(f"  strict ceiling with identical titles ranked at random: {m['strictCeiling']}   [target 0.97 / 0.90 / 0.95]")
-print(f"index build: {float(share) * 100:.1f}% of the build (search {search_s} s of {total_s} s, median of runs)   [target <= 15%]")
+if cpu_without:
+    print(f"index build adds {(cpu_with / cpu_without - 1) * 100:.1f}% CPU ({cpu_with:.2f} s against {cpu_without:.2f} s "
+          f"without search) and {(wall_with / wall_without - 1) * 100:.1f}% wall time ({wall_with:.2f} s against "
+          f"{wall_without:.2f} s; search stage {stage:.2f} s); first builds, medians   [target <= 15%]")
 EOF
 }
 
@@ -83,10 +115,11 @@ for n in $sizes; do
     printf '\n[routes]\nprocess = "process-map"\n' >> "$root/site.toml"
   fi
   [ -f "$out/queries-$n.json" ] || python3 "$shared/bench/known_item.py" "$root/content" 500 1 > "$out/queries-$n.json"
-  bench "corpus-$n" "$root" "$out/site-$n" "$root/content" "$out/queries-$n.json"
+  # The build cost is measured at 2,000 pages (and on the handbook), not at 20,000.
+  bench "corpus-$n" "$root" "$out/site-$n" "$root/content" "$out/queries-$n.json" "$([ "$n" -le 2000 ] && echo cost)"
 done
 python3 "$shared/bench/known_item.py" content 500 1 > "$out/queries-handbook.json"
-bench handbook . "$out/site-handbook" content "$out/queries-handbook.json"
+bench handbook . "$out/site-handbook" content "$out/queries-handbook.json" cost
 
 if [ -f "$out/search-corpus-2000.json" ] && [ -f "$out/search-corpus-20000.json" ]; then
   python3 - "$out/search-corpus-2000.json" "$out/search-corpus-20000.json" <<'EOF'

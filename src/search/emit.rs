@@ -17,6 +17,8 @@ use super::{SearchDoc, SearchFile, SearchSection};
 
 /// Target size of a term shard, in bytes.
 const SHARD_TARGET: usize = 1100;
+/// Pages a stem must be on to get a fragment (see `fill` in search.js).
+const FRAGMENT_MIN: usize = 3;
 /// Target size of a fragment file, in bytes (a frequent term gets a file of its own).
 const FRAGMENT_TARGET: usize = 2500;
 /// Results shipped per term in fragments.
@@ -451,7 +453,9 @@ fn shard_payload(
     let mut group_size = 0;
     for (i, &s) in stems.iter().enumerate() {
         let list = &input.postings[s as usize];
-        if list.is_empty() {
+        // The client uses a fragment only when it holds at least 3 of the results it needs
+        // (search.js, `fill`): a stem on fewer pages never gets one.
+        if list.len() < FRAGMENT_MIN {
             continue;
         }
         group.push(i);

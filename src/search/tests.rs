@@ -219,6 +219,38 @@ fn entry_holds_engine_manifest_and_ui() {
         .all(|f| !f.path.starts_with("search/ui-")));
 }
 
+#[test]
+fn fragments_only_for_stems_on_three_pages() {
+    // The client takes a fragment only when it holds 3 of the results it needs, so a stem on
+    // fewer pages gets none (the 4-page golden fixture has none at all).
+    let page = |url: &str, title: &str| SearchDoc {
+        url: url.into(),
+        title: title.into(),
+        kind: "page".into(),
+        ..SearchDoc::default()
+    };
+    let docs = vec![
+        page("a/", "Pricing objections"),
+        page("b/", "Pricing pages"),
+        page("c/", "Pricing approvals"),
+        page("d/", "Renewal approvals"),
+    ];
+    let index = build(&docs, &options());
+    let fragments: Vec<&str> = index
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with("search/f-"))
+        .map(|f| std::str::from_utf8(&f.bytes).unwrap())
+        .collect();
+    assert_eq!(fragments.len(), 1, "{fragments:?}");
+    assert!(
+        fragments[0].contains("\"e\":{\"price\":[[0,0],[1,0],[2,0]]"),
+        "{}",
+        fragments[0]
+    );
+    assert!(!fragments[0].contains("\"approv\""), "{}", fragments[0]);
+}
+
 /// A stem and its postings, decoded: `(stem, [(doc, score, sec)])`.
 type Term = (String, Vec<(u32, u32, u32)>);
 
