@@ -119,8 +119,7 @@ pub fn build(docs: &[SearchDoc], opts: &SearchOptions) -> SearchIndex {
         postings: &postings,
         language: &opts.language,
     };
-    let ui = files.add("ui", &loader::ui());
-    let manifest = emit::emit(&input, &mut files, &ui);
+    let manifest = emit::emit(&input, &mut files);
     let entry = loader::entry(&manifest);
     let name = "fieldbook-search";
     files.push(name, entry.into_bytes());
