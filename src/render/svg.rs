@@ -241,25 +241,26 @@ fn with_ellipsis(line: &str, fits: &dyn Fn(&str) -> bool) -> String {
     }
 }
 
-/// A horizontal bar chart of (label, count, css class).
+/// A horizontal bar chart of (label, count, css class), narrow enough that its 12 px labels
+/// stay readable when a phone scales it down.
 pub fn bar_chart(title: &str, bars: &[(&str, usize, &str)]) -> String {
     let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1);
     let row = 30;
     let height = bars.len() * row + 10;
     let mut out = format!(
-        "<svg class=\"health-chart\" role=\"img\" aria-labelledby=\"health-chart-title\" viewBox=\"0 0 480 {height}\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"health-chart-title\">{}</title>",
+        "<svg class=\"health-chart\" role=\"img\" aria-labelledby=\"health-chart-title\" viewBox=\"0 0 380 {height}\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"health-chart-title\">{}</title>",
         escape_attr(title)
     );
     for (i, (label, count, class)) in bars.iter().enumerate() {
         let y = 5 + i * row;
-        let width = (*count as f64 / max as f64 * 300.0).round() as usize;
+        let width = (*count as f64 / max as f64 * 220.0).round() as usize;
         out.push_str(&format!(
-            "<text class=\"bar-label\" x=\"0\" y=\"{}\">{}</text><rect class=\"bar {}\" x=\"120\" y=\"{y}\" width=\"{}\" height=\"20\" rx=\"3\"/><text class=\"bar-value\" x=\"{}\" y=\"{}\">{count}</text>",
+            "<text class=\"bar-label\" x=\"0\" y=\"{}\">{}</text><rect class=\"bar {}\" x=\"112\" y=\"{y}\" width=\"{}\" height=\"20\" rx=\"3\"/><text class=\"bar-value\" x=\"{}\" y=\"{}\">{count}</text>",
             y + 15,
             escape_attr(label),
             escape_attr(class),
             width.max(2),
-            128 + width,
+            120 + width,
             y + 15
         ));
     }
