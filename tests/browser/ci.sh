@@ -10,7 +10,8 @@ step "browser test tools"
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
-command -v node >/dev/null 2>&1 || need+=(nodejs npm)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   # Packages must not start services (nginx would take port 80): deny it for this install only.
@@ -29,4 +30,6 @@ echo "node: $(node --version), npm: $(npm --version)"
 (cd tests/browser && npm ci --no-audit --no-fund)
 
 step "browser tests (http, file://, nginx under /handbook/)"
+# The hostile-content test builds its fixture with the release binary built by .ci/run.
+export FIELDBOOK_BIN="$PWD/target/release/fieldbook"
 tests/browser/nginx.sh "$handbook" node tests/browser/run.mjs
