@@ -33,3 +33,7 @@ step "browser tests (http, file://, nginx under /handbook/)"
 # The hostile-content test builds its fixture with the release binary built by .ci/run.
 export FIELDBOOK_BIN="$PWD/target/release/fieldbook"
 tests/browser/nginx.sh "$handbook" node tests/browser/run.mjs
+
+step "live reload under fieldbook serve (node --test)"
+cargo build --quiet
+(cd tests/browser && node --test live_reload.node.mjs)
