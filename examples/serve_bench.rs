@@ -66,6 +66,8 @@ fn main() {
     let mut latencies = Vec::with_capacity(edits);
     let mut settled = Vec::with_capacity(edits);
     let mut last_build = 0;
+    // RSS after every tenth of the edits, to tell growth from warm-up.
+    let mut rss_samples = vec![(0, rss_start)];
     for n in 0..edits {
         // Regular pages only: every 7th file, so edits spread across sections.
         let file = &pages[(n * 7) % pages.len()];
@@ -106,6 +108,9 @@ fn main() {
         get(&addr, "/__fieldbook/manifest");
         settled.push(saved.elapsed().as_secs_f64() * 1000.0);
         std::thread::sleep(pause);
+        if edits >= 10 && (n + 1) % (edits / 10) == 0 {
+            rss_samples.push((n + 1, rss_kb(pid)));
+        }
     }
     let rss_end = rss_kb(pid);
     latencies.sort_by(|a, b| a.partial_cmp(b).unwrap());
@@ -129,6 +134,11 @@ fn main() {
         rss_start / 1024,
         rss_end / 1024
     );
+    let samples: Vec<String> = rss_samples
+        .iter()
+        .map(|(n, kb)| format!("{n}: {}", kb / 1024))
+        .collect();
+    println!("RSS (MiB) after N edits: {}", samples.join(", "));
     let plans = log
         .lock()
         .unwrap()

@@ -28,6 +28,8 @@ pub fn is_safe_path(path: &str) -> bool {
 }
 
 const MANIFEST: &str = ".fieldbook-manifest";
+/// The manifest while it is written; never in a buffer that has a [`MANIFEST`].
+const MANIFEST_PARTIAL: &str = ".fieldbook-manifest.partial";
 
 /// Writes into the buffer folder; [`DiskSink::finish`] swaps it in.
 pub struct DiskSink {
@@ -56,14 +58,19 @@ impl DiskSink {
         let buffer = parent.join(format!(".{name}.fieldbook-prev"));
         let manifest = buffer.join(MANIFEST);
         // The manifest is removed before the buffer changes and written back only when a
-        // build completes, so a buffer without one (interrupted build) is started afresh.
-        let previous = match std::fs::read_to_string(&manifest) {
-            Ok(text) if buffer.is_dir() => {
+        // build completes, so a buffer without a complete one (interrupted build) is
+        // started afresh: a manifest that misses a file would leave that file behind.
+        let complete = std::fs::read_to_string(&manifest)
+            .ok()
+            .filter(|_| buffer.is_dir())
+            .and_then(|text| parse_manifest(&text));
+        let previous = match complete {
+            Some(previous) => {
                 std::fs::remove_file(&manifest)
                     .with_context(|| format!("cannot update `{}`", buffer.display()))?;
-                parse_manifest(&text)
+                previous
             }
-            _ => {
+            None => {
                 if buffer.exists() {
                     std::fs::remove_dir_all(&buffer)
                         .with_context(|| format!("cannot clear `{}`", buffer.display()))?;
@@ -150,17 +157,14 @@ impl DiskSink {
                 dir = d.parent();
             }
         }
-        let mut manifest = std::fs::File::create(self.buffer.join(MANIFEST))
+        // Written beside its final name and renamed, so the manifest is complete or absent
+        // whenever the build is killed or the disk fills up (see `parse_manifest`).
+        let manifest = self.buffer.join(MANIFEST);
+        let partial = self.buffer.join(MANIFEST_PARTIAL);
+        std::fs::File::create(&partial)
+            .and_then(|mut file| file.write_all(manifest_text(&written).as_bytes()))
+            .and_then(|()| std::fs::rename(&partial, &manifest))
             .context("cannot write the output manifest")?;
-        let sorted: BTreeMap<&String, &u64> = written.iter().collect();
-        let mut text = String::with_capacity(sorted.len() * 48);
-        for (path, hash) in sorted {
-            text.push_str(&format!("{hash:016x} {path}\n"));
-        }
-        manifest
-            .write_all(text.as_bytes())
-            .context("cannot write the output manifest")?;
-        drop(manifest);
         // The manifest travels with its folder through the swap, so the buffer always
         // describes itself, whatever happens between two builds.
         swap_in(&self.buffer, &self.out_dir)
@@ -178,13 +182,36 @@ impl Sink for DiskSink {
     }
 }
 
-fn parse_manifest(text: &str) -> HashMap<String, u64> {
-    text.lines()
-        .filter_map(|line| {
+/// One `hash path` line per file, sorted, then `end <number of files>`.
+fn manifest_text(written: &HashMap<String, u64>) -> String {
+    let sorted: BTreeMap<&String, &u64> = written.iter().collect();
+    let mut text = String::with_capacity(sorted.len() * 48 + 16);
+    for (path, hash) in &sorted {
+        text.push_str(&format!("{hash:016x} {path}\n"));
+    }
+    text.push_str(&format!("end {}\n", sorted.len()));
+    text
+}
+
+/// The files a manifest lists, or `None` unless it is complete: it must end with its
+/// `end` line and list that many files. A truncated manifest (a build killed while writing
+/// it, by an older version that wrote it in place) would leave unlisted stale files in the
+/// buffer, and they would reach the output with the next swap.
+// See: tests/it/safety.rs, `truncated_manifest_never_leaves_stale_files`.
+fn parse_manifest(text: &str) -> Option<HashMap<String, u64>> {
+    let body = text.strip_suffix('\n')?;
+    let (body, count) = match body.rsplit_once('\n') {
+        Some((body, last)) => (body, last.strip_prefix("end ")?),
+        None => ("", body.strip_prefix("end ")?),
+    };
+    let files: HashMap<String, u64> = body
+        .lines()
+        .map(|line| {
             let (hash, path) = line.split_once(' ')?;
             Some((path.to_string(), u64::from_str_radix(hash, 16).ok()?))
         })
-        .collect()
+        .collect::<Option<_>>()?;
+    (count.parse::<usize>().ok()? == files.len()).then_some(files)
 }
 
 /// A fast 64-bit content fingerprint (eight bytes a step, then FNV-1a over the tail,
@@ -392,8 +419,27 @@ mod tests {
 
     #[test]
     fn manifest_round_trip() {
-        let m = parse_manifest("00000000000000ff a/index.html\n0000000000000001 b c.txt\n");
-        assert_eq!(m["a/index.html"], 255);
-        assert_eq!(m["b c.txt"], 1);
+        let written: HashMap<String, u64> = [
+            ("a/index.html".to_string(), 255),
+            ("b c.txt".to_string(), 1),
+        ]
+        .into();
+        let text = manifest_text(&written);
+        assert_eq!(
+            text,
+            "00000000000000ff a/index.html\n0000000000000001 b c.txt\nend 2\n"
+        );
+        assert_eq!(parse_manifest(&text), Some(written));
+        assert_eq!(parse_manifest("end 0\n"), Some(HashMap::new()));
+    }
+
+    #[test]
+    fn incomplete_manifests_are_rejected() {
+        let text = "00000000000000ff a/index.html\n0000000000000001 b c.txt\nend 2\n";
+        for cut in 0..text.len() {
+            assert_eq!(parse_manifest(&text[..cut]), None, "{:?}", &text[..cut]);
+        }
+        assert_eq!(parse_manifest("00000000000000ff a\nend 2\n"), None);
+        assert_eq!(parse_manifest("zz a\nend 1\n"), None);
     }
 }

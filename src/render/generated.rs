@@ -35,7 +35,7 @@ impl Out<'_> {
         if !self.templates.has(template) {
             return;
         }
-        let mut ctx = context::base(self.shared, url, None, json!([]), None);
+        let mut ctx = context::base(self.shared, url, None, None);
         ctx.extend(extra);
         self.jobs.push((template, url.to_string(), ctx));
         // Contexts of big listings are large; render in batches to bound memory.
@@ -51,13 +51,16 @@ impl Out<'_> {
     fn render_all(&mut self) {
         let jobs = std::mem::take(&mut self.jobs);
         let (templates, sink, memo) = (self.templates, self.sink, self.memo);
+        let no_siblings = (tera::Value::from(Vec::<tera::Value>::new()), 0);
         let failures: Vec<Diagnostic> = jobs
             .into_par_iter()
-            .filter_map(|(template, url, ctx)| {
+            .filter_map(|(template, url, map)| {
                 let path = output_path(&url);
-                let ctx = Value::Object(ctx);
-                match super::render_file(templates, memo, template, path, &ctx, &format!("/{url}"))
-                {
+                let ctx = super::Context {
+                    map,
+                    siblings: &no_siblings,
+                };
+                match super::render_file(templates, memo, template, path, ctx, &format!("/{url}")) {
                     Ok(file) => {
                         sink.put(file);
                         None
@@ -622,7 +625,7 @@ fn not_found(out: &mut Out<'_>) {
     if !out.templates.has("404.html") {
         return;
     }
-    let mut ctx = context::base(out.shared, "", None, json!([]), None);
+    let mut ctx = context::base(out.shared, "", None, None);
     // The 404 page can be served at any depth, so links go from the site's base path when known.
     let base_path = base_path(&out.site.config.site.base_url);
     ctx.insert("root".into(), json!(base_path));
@@ -710,7 +713,7 @@ fn aliases(out: &mut Out<'_>) {
                 crate::markdown::links::root_prefix(&url),
                 crate::markdown::links::percent_encode_path(&page.url)
             );
-            let mut ctx = context::base(out.shared, &url, None, json!([]), None);
+            let mut ctx = context::base(out.shared, &url, None, None);
             ctx.insert("target_url".into(), json!(target));
             ctx.insert("page".into(), json!({"title": page.title, "url": page.url}));
             let html = if out.templates.has("alias.html") {

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::diag::Diagnostic;
 use crate::model::Site;
@@ -120,12 +120,14 @@ impl Memo {
         templates: &Templates,
         template: &str,
         path: String,
-        ctx: &Value,
+        ctx: Context<'_>,
         what: &str,
     ) -> Result<OutputFile, Diagnostic> {
+        // Hashed as JSON: Tera's maps iterate in no fixed order.
         let mut writer = HashWriter(Default::default());
         writer.0.write(template.as_bytes());
-        let _ = serde_json::to_writer(&mut writer, ctx);
+        let _ = serde_json::to_writer(&mut writer, &ctx.map);
+        writer.0.write_u64(ctx.siblings.1);
         let hash = writer.0.finish();
         let pages = &self.pages;
         let known = pages
@@ -138,7 +140,7 @@ impl Memo {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(OutputFile::bytes(path, bytes.as_ref().clone()));
         }
-        let body = templates.render(template, ctx, what)?;
+        let body = templates.render_context(template, &ctx.into_tera(), what)?;
         self.misses.fetch_add(1, Ordering::Relaxed);
         pages
             .lock()
@@ -148,21 +150,82 @@ impl Memo {
     }
 }
 
+/// A page's template context: its own keys as JSON, and the side navigation's list for its
+/// section, made once per section as a Tera value (with a hash of it, for the memo).
+struct Context<'a> {
+    map: serde_json::Map<String, serde_json::Value>,
+    siblings: &'a (tera::Value, u64),
+}
+
+impl Context<'_> {
+    fn into_tera(self) -> tera::Context {
+        let mut context = tera::Context::new();
+        for (key, value) in context::entries(self.map, &self.siblings.0) {
+            context.insert_value(key, value);
+        }
+        context
+    }
+}
+
 /// Renders `template` with `ctx` into the file at `path`, through `memo` when there is one.
 fn render_file(
     templates: &Templates,
     memo: Option<&Memo>,
     template: &str,
     path: String,
-    ctx: &Value,
+    ctx: Context<'_>,
     what: &str,
 ) -> Result<OutputFile, Diagnostic> {
     match memo {
         Some(memo) => memo.render(templates, template, path, ctx, what),
-        None => Ok(OutputFile::bytes(
-            path,
-            templates.render(template, ctx, what)?,
-        )),
+        None => {
+            let body = templates.render_context(template, &ctx.into_tera(), what)?;
+            Ok(OutputFile::bytes(path, body))
+        }
+    }
+}
+
+/// What every page render shares besides the templates: the values of [`prepare`], each
+/// page's place in the reading order, and the side navigation's list per section.
+pub struct Prepared {
+    pub shared: context::Shared,
+    pub position: Vec<usize>,
+    /// By page index: the sibling list of each section and its hash (none for other pages).
+    siblings: Vec<Option<(tera::Value, u64)>>,
+    empty: (tera::Value, u64),
+}
+
+/// A list for the side navigation as a Tera value, with a hash of its JSON.
+fn nav_list(list: &serde_json::Value) -> (tera::Value, u64) {
+    let mut writer = HashWriter(Default::default());
+    let _ = serde_json::to_writer(&mut writer, list);
+    (context::to_tera(list), writer.0.finish())
+}
+
+impl Prepared {
+    /// Builds what pages share and sets the templates' globals.
+    pub fn new(site: &Site, templates: &mut Templates, search_script: &str) -> Prepared {
+        let shared = prepare(site, templates, search_script);
+        let siblings = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| {
+                let page = &site.pages[i];
+                page.is_section
+                    .then(|| nav_list(&context::siblings(site, i)))
+            })
+            .collect();
+        Prepared {
+            shared,
+            position: positions(site),
+            siblings,
+            empty: nav_list(&json!([])),
+        }
+    }
+
+    fn siblings_of(&self, site: &Site, index: usize) -> &(tera::Value, u64) {
+        context::nav_container(site, index)
+            .and_then(|c| self.siblings[c].as_ref())
+            .unwrap_or(&self.empty)
     }
 }
 
@@ -188,35 +251,32 @@ pub fn positions(site: &Site) -> Vec<usize> {
     pos
 }
 
-/// Renders the page of `site.pages[index]` (templates prepared with [`prepare`]).
+/// Renders the page of `site.pages[index]` (templates prepared with [`Prepared::new`]).
 pub fn page(
     site: &Site,
     templates: &Templates,
-    shared: &context::Shared,
-    position: &[usize],
+    prepared: &Prepared,
     index: usize,
 ) -> Result<OutputFile, Diagnostic> {
-    page_with(site, templates, shared, position, index, None)
+    page_with(site, templates, prepared, index, None)
 }
 
 fn page_with(
     site: &Site,
     templates: &Templates,
-    shared: &context::Shared,
-    position: &[usize],
+    prepared: &Prepared,
     index: usize,
     memo: Option<&Memo>,
 ) -> Result<OutputFile, Diagnostic> {
     let page = &site.pages[index];
-    let n = position[index];
+    let n = prepared.position[index];
     let prev = n.checked_sub(1).map(|p| site.reading_order[p]);
     let next = site.reading_order.get(n + 1).copied();
     let html = crate::markdown::with_root(&page.html, &page.url);
     let mut ctx = context::base(
-        shared,
+        &prepared.shared,
         &page.url,
         page.parent.map(|p| &site.pages[p]),
-        context::siblings(site, index),
         None,
     );
     ctx.insert(
@@ -245,7 +305,10 @@ fn page_with(
         memo,
         &template,
         output_path(&page.url),
-        &Value::Object(ctx),
+        Context {
+            map: ctx,
+            siblings: prepared.siblings_of(site, index),
+        },
         &page.display_path(),
     )
 }
@@ -295,17 +358,17 @@ pub fn site_with(
             String::new()
         }
     };
-    let shared = prepare(site, templates, &extras.search_script);
+    let prepared = Prepared::new(site, templates, &extras.search_script);
+    let shared = &prepared.shared;
     let templates: &Templates = templates;
     if let Some(memo) = memo.as_deref_mut() {
-        memo.start(templates, &shared);
+        memo.start(templates, shared);
     }
     let memo = memo.as_deref();
-    let position = positions(site);
     let failures: Vec<Diagnostic> = (0..site.pages.len())
         .into_par_iter()
         .filter_map(
-            |index| match page_with(site, templates, &shared, &position, index, memo) {
+            |index| match page_with(site, templates, &prepared, index, memo) {
                 Ok(file) => {
                     sink.put(file);
                     None
@@ -315,7 +378,7 @@ pub fn site_with(
         )
         .collect();
     diagnostics.extend(failures);
-    diagnostics.extend(generated::all(site, templates, &shared, sink, memo));
+    diagnostics.extend(generated::all(site, templates, shared, sink, memo));
     sink.put(OutputFile::bytes("static/syntax.css", syntax_css));
     for (name, bytes) in extras.static_files {
         if name != "syntax.css" {

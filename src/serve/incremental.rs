@@ -29,7 +29,7 @@ use crate::markdown::links::Resolver;
 use crate::markdown::{self, AnchorUse, PageRef, RenderOptions, Rendered};
 use crate::model::page::Page;
 use crate::model::{tree, Date, Site};
-use crate::render::{self, context::Shared, Contents, OutputFile};
+use crate::render::{self, Contents, OutputFile};
 use crate::source::SourceFile;
 use crate::templates::Templates;
 
@@ -258,8 +258,8 @@ pub enum Plan {
 /// Fast-path state, valid while the served site is the render of the snapshot except for
 /// `stale` pages (edited while the build had errors).
 struct Live {
-    shared: Shared,
-    position: Vec<usize>,
+    /// What page renders share (globals set, reading order, side navigation lists).
+    prepared: render::Prepared,
     /// Page index by source path (relative to the root).
     by_source: HashMap<PathBuf, usize>,
     /// Output paths a page render must not replace (assets and static files win).
@@ -543,7 +543,7 @@ impl Session {
         let stale: Vec<usize> = live.stale.iter().copied().collect();
         let results: Vec<Result<OutputFile, Diagnostic>> = stale
             .par_iter()
-            .map(|&i| render::page(&snap.site, templates, &live.shared, &live.position, i))
+            .map(|&i| render::page(&snap.site, templates, &live.prepared, i))
             .collect();
         let mut set = Vec::with_capacity(results.len());
         for result in results {
@@ -620,7 +620,7 @@ impl Session {
         let _diagnostics = render::generated::body_views(
             &snap.site,
             templates,
-            &live.shared,
+            &live.prepared.shared,
             &live.views,
             live.health,
             &sink,
@@ -679,8 +679,7 @@ impl Live {
     /// Fast-path state for a snapshot that was just rendered and served.
     fn new(snap: &mut Snapshot) -> Option<Live> {
         let templates = snap.templates.as_mut()?;
-        let shared = render::prepare(&snap.site, templates, &snap.search_script);
-        let position = render::positions(&snap.site);
+        let prepared = render::Prepared::new(&snap.site, templates, &snap.search_script);
         let by_source = snap
             .site
             .pages
@@ -699,8 +698,7 @@ impl Live {
         let search_paths: Vec<String> = search_files.into_iter().map(|f| f.path).collect();
         reserved.extend(search_paths.iter().cloned());
         Some(Live {
-            shared,
-            position,
+            prepared,
             by_source,
             reserved,
             stale: BTreeSet::new(),
