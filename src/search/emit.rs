@@ -27,6 +27,8 @@ pub(crate) const TOP_K: usize = 16;
 const SNIPPETS: usize = 6;
 /// Pages per fallback bucket.
 const BUCKET: usize = 2;
+/// Nearest pages whose cards a page's bucket also carries.
+const NEIGHBOURS: usize = 8;
 /// Target size of a lexicon chunk, in bytes.
 const LEXICON_TARGET: usize = 4000;
 /// Characters of context kept around a match in a snippet.
@@ -307,7 +309,7 @@ pub(crate) fn emit(input: &Input, files: &mut Files) -> String {
 
     let lexicon = lexicon(input, files);
     let facets = facets(input.docs, files);
-    let generation = buckets(input.docs, files);
+    let generation = buckets(input, files);
 
     let mut m = String::new();
     m.push_str("{\"v\":2,\"lang\":");
@@ -568,31 +570,62 @@ fn fragment(input: &Input, files: &mut Files, stems: &[u32], group: &[usize]) ->
     files.add("f", &out)
 }
 
-/// Fallback cards for pages no loaded fragment covers: `d<bucket>-<generation>`.
-fn buckets(docs: &[SearchDoc], files: &mut Files) -> String {
+/// Page buckets, `d<bucket>-<generation>`: the cards and `[heading, anchor]` of every section of
+/// [`BUCKET`] pages, plus the same for each page's [`NEIGHBOURS`] nearest pages: the pages a
+/// query made of its title ranks next (see [`neighbours`]). The client loads the bucket of the
+/// top hit, which then usually holds the other results too: one request for the result data.
+fn buckets(input: &Input, files: &mut Files) -> String {
+    let docs = input.docs;
+    let near = neighbours(input);
     let mut payloads = Vec::new();
     for (b, chunk) in docs.chunks(BUCKET).enumerate() {
+        let first = b * BUCKET;
+        let mut pages: Vec<usize> = (first..first + chunk.len()).collect();
+        // Sections of neighbours: only those their title-word postings link, as "page.sec".
+        let mut linked: Vec<(usize, u16)> = Vec::new();
+        for d in first..first + chunk.len() {
+            for (q, secs) in &near[d] {
+                let q = *q as usize;
+                if !pages.contains(&q) {
+                    pages.push(q);
+                }
+                if q >= first + chunk.len() || q < first {
+                    linked.extend(secs.iter().map(|&s| (q, s)));
+                }
+            }
+        }
+        linked.sort_unstable();
+        linked.dedup();
         let mut tables = Tables::default();
         let mut out = String::from("{\"c\":{");
-        for (i, doc) in chunk.iter().enumerate() {
+        for (i, &d) in pages.iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
-            out.push_str(&format!("\"{}\":", b * BUCKET + i));
-            card(&mut out, &mut tables, doc);
+            out.push_str(&format!("\"{d}\":"));
+            card(&mut out, &mut tables, &docs[d]);
         }
         out.push_str("},\"s\":{");
-        for (i, doc) in chunk.iter().enumerate() {
+        for (i, &d) in pages[..chunk.len()].iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
-            out.push_str(&format!("\"{}\":[", b * BUCKET + i));
-            for (j, s) in doc.sections.iter().enumerate() {
+            out.push_str(&format!("\"{d}\":["));
+            for (j, s) in docs[d].sections.iter().enumerate() {
                 if j > 0 {
                     out.push(',');
                 }
                 section_ref(&mut out, s);
             }
+            out.push(']');
+        }
+        out.push_str("},\"S\":{");
+        for (i, &(d, sec)) in linked.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&format!("\"{d}.{sec}\":["));
+            section_ref(&mut out, &docs[d].sections[sec as usize - 1]);
             out.push(']');
         }
         out.push('}');
@@ -601,6 +634,71 @@ fn buckets(docs: &[SearchDoc], files: &mut Files) -> String {
         payloads.push(out);
     }
     generation(files, "d", &payloads)
+}
+
+/// For every page, the pages a query made of its title words ranks right after it, scored as
+/// the client scores (sum of the words' postings times the share of words matched). Title
+/// words on more than a fifth of the pages are left out, like the stopwords a user leaves out.
+fn neighbours(input: &Input) -> Vec<Vec<(u32, Vec<u16>)>> {
+    let n = input.docs.len();
+    let mut title_stems: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for (s, list) in input.postings.iter().enumerate() {
+        if list.len() * 5 > n.max(10) {
+            continue;
+        }
+        for p in list {
+            if p.title {
+                title_stems[p.doc as usize].push(s as u32);
+            }
+        }
+    }
+    let mut sum = vec![0u32; n];
+    let mut count = vec![0u32; n];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut out = Vec::with_capacity(n);
+    for (d, stems) in title_stems.iter().enumerate() {
+        for &s in stems {
+            for p in &input.postings[s as usize] {
+                let q = p.doc as usize;
+                if count[q] == 0 {
+                    touched.push(p.doc);
+                }
+                count[q] += 1;
+                sum[q] += p.score as u32;
+            }
+        }
+        let mut scored: Vec<(u64, u32)> = touched
+            .iter()
+            .filter(|&&q| q as usize != d)
+            .map(|&q| (sum[q as usize] as u64 * count[q as usize] as u64, q))
+            .collect();
+        scored.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+        out.push(
+            scored
+                .iter()
+                .take(NEIGHBOURS)
+                .map(|&(_, q)| {
+                    let mut secs: Vec<u16> = stems
+                        .iter()
+                        .filter_map(|&s| {
+                            let list = &input.postings[s as usize];
+                            let i = list.binary_search_by_key(&q, |p| p.doc).ok()?;
+                            (list[i].sec > 0).then_some(list[i].sec as u16)
+                        })
+                        .collect();
+                    secs.sort_unstable();
+                    secs.dedup();
+                    (q, secs)
+                })
+                .collect(),
+        );
+        for &q in &touched {
+            sum[q as usize] = 0;
+            count[q as usize] = 0;
+        }
+        touched.clear();
+    }
+    out
 }
 
 /// Writes `<prefix><i>-<generation>` files, the generation being the hash of them all, and

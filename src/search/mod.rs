@@ -106,6 +106,16 @@ pub struct SearchIndex {
 
 /// Builds the search index for `docs`. Same input, same bytes.
 pub fn build(docs: &[SearchDoc], opts: &SearchOptions) -> SearchIndex {
+    // The index numbers pages in an order that puts pages with similar titles next to each
+    // other, so the results of one query tend to share page buckets (see `cluster_order`).
+    let order = cluster_order(docs);
+    let sorted: Vec<SearchDoc>;
+    let docs = if order.iter().enumerate().all(|(i, &d)| i == d) {
+        docs
+    } else {
+        sorted = order.iter().map(|&d| docs[d].clone()).collect();
+        &sorted[..]
+    };
     let mut analyzer = analyzer::Analyzer::new(&opts.language);
     let synonyms =
         synonyms::Synonyms::compile(&mut analyzer, &opts.synonyms, opts.default_synonyms);
@@ -129,4 +139,35 @@ pub fn build(docs: &[SearchDoc], opts: &SearchOptions) -> SearchIndex {
         files,
         entry: format!("search/{name}.js"),
     }
+}
+
+/// Page order for the index: by the title's words, rarest first (then the URL). Pages with the
+/// same title, and pages sharing their rarest title words, end up next to each other: the
+/// results of a title query then fall into few page buckets.
+fn cluster_order(docs: &[SearchDoc]) -> Vec<usize> {
+    let split = |t: &str| -> Vec<String> {
+        t.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let titles: Vec<Vec<String>> = docs.iter().map(|d| split(&d.title)).collect();
+    let mut df: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    for words in &titles {
+        for w in words {
+            *df.entry(w.as_str()).or_insert(0) += 1;
+        }
+    }
+    let keys: Vec<Vec<(u32, &str)>> = titles
+        .iter()
+        .map(|words| {
+            let mut k: Vec<(u32, &str)> = words.iter().map(|w| (df[w.as_str()], w.as_str())).collect();
+            k.sort_unstable();
+            k.dedup();
+            k
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then_with(|| docs[a].url.cmp(&docs[b].url)));
+    order
 }

@@ -244,26 +244,32 @@ var take = (d) => {
   }
   for (k in d.e) d.e[k].forEach((e) => e[1] && addSec(e[0] + '.' + e[1], e[2], e[3], e[4]));
   for (k in d.s) for (var j = 0; j < d.s[k].length; j += 2) addSec(k + '.' + (j / 2 + 1), d.s[k][j], d.s[k][j + 1]);
+  for (k in d.S) addSec(k, d.S[k][0], d.S[k][1]);
 };
 var ready = (e) => cards.has(e.doc) && (!e.sec || secs.has(e.doc + '.' + e.sec));
-// Covers the hits with as few fragment files as possible (greedy, at most 3), the rest with
-// page buckets, and loads them all at once. A term's fragment holds its top pages, each with
-// the section of that term's posting.
+var bucket = (doc) => 'd' + Math.floor(doc / M.db) + '-' + M.dg;
+// First the top hit's page bucket: it also carries the pages a query made of the top hit's
+// title ranks next, so it usually completes the results in one request. Whatever it lacks:
+// covered with as few fragment files as possible (greedy, at most 3), the rest with page
+// buckets, all at once. A term's fragment holds its top pages, each with the section of that
+// term's posting.
 var fill = async (hits) => {
   var need = hits.filter((e) => !ready(e)), files = [];
+  if (!need.length) return;
+  take(await load(bucket(hits[0].doc)));
+  need = need.filter((e) => !ready(e));
   for (var round = 0; round < 3 && need.length; round++) {
     var votes = new Map(), best = null;
     need.forEach((e) => e.t.forEach((t) => t.f && topDocs(t).has(e.doc) && (!e.sec || t.sec[t.d.indexOf(e.doc)] == e.sec) &&
       votes.set(t.f, (votes.get(t.f) || []).concat(e))));
     votes.forEach((list, f) => { if (!best || list.length > votes.get(best).length) best = f; });
-    // A fragment (~5 KB, many cards) saves requests but costs bytes: page buckets (~0.75 KB
-    // each) are smaller for up to two results. Measured on the 2,000-page corpus: this rule
-    // keeps later queries under 12 KB at the same median number of requests.
+    // A fragment (~5 KB, many cards) saves requests but costs bytes: page buckets are
+    // smaller for up to two results.
     if (!best || votes.get(best).length < 3) break;
     files.push(best);
     need = need.filter((e) => !votes.get(best).includes(e));
   }
-  files.push(...new Set(need.map((e) => 'd' + Math.floor(e.doc / M.db) + '-' + M.dg)));
+  files.push(...new Set(need.map((e) => bucket(e.doc))));
   (await Promise.all(files.map(load))).forEach(take);
 };
 // A site URL relative to this page; from disk, folders need an explicit index.html.
