@@ -11,6 +11,7 @@
 #   bench/search.sh                 # everything (the 20k build takes a few minutes)
 #   SIZES=2000 bench/search.sh      # without the 20,000-page corpus
 #   COLD=40 RUNS=3 bench/search.sh  # fewer fresh-context queries / timed builds (default 100 / 5 each)
+#   FIELDBOOK_BIN=/tmp/fb bench/search.sh  # measure that binary instead of building target/release
 #
 # Needs: cargo, python3, node 18+, GNU time (/usr/bin/time), Debian's chromium, and `npm ci` in tests/browser
 # (playwright-core). Heavy steps run under `nice -n 19`. Output: bench/out/search-*.json.
@@ -24,8 +25,13 @@ today=2026-11-27
 out="$PWD/bench/out"
 mkdir -p "$out"
 [ -d tests/browser/node_modules/playwright-core ] || (cd tests/browser && npm ci --no-audit --no-fund)
-nice -n 19 cargo build --release --quiet
-bin="$PWD/target/release/fieldbook"
+# FIELDBOOK_BIN: measure that binary (e.g. a copy, while target/ is rebuilt) instead of building one.
+if [ -n "${FIELDBOOK_BIN:-}" ]; then
+  bin="$(realpath "$FIELDBOOK_BIN")"
+else
+  nice -n 19 cargo build --release --quiet
+  bin="$PWD/target/release/fieldbook"
+fi
 
 servers=()
 cleanup() { for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done; }

@@ -20,13 +20,13 @@ const SHARD_TARGET: usize = 1100;
 /// Pages a stem must be on to get a fragment (see `fill` in search.js).
 const FRAGMENT_MIN: usize = 3;
 /// Target size of a fragment file, in bytes (a frequent term gets a file of its own).
-const FRAGMENT_TARGET: usize = 2500;
+const FRAGMENT_TARGET: usize = 5000;
 /// Results shipped per term in fragments.
 pub(crate) const TOP_K: usize = 16;
 /// Of those, how many carry a text snippet for a section hit (the dialog shows 6 results).
 const SNIPPETS: usize = 6;
 /// Pages per fallback bucket.
-const BUCKET: usize = 2;
+const BUCKET: usize = 3;
 /// Nearest pages whose cards a page's bucket also carries.
 const NEIGHBOURS: usize = 8;
 /// Target size of a lexicon chunk, in bytes.
