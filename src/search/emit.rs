@@ -683,7 +683,7 @@ fn neighbours(input: &Input) -> Vec<Vec<(u32, Vec<u16>)>> {
                         .filter_map(|&s| {
                             let list = &input.postings[s as usize];
                             let i = list.binary_search_by_key(&q, |p| p.doc).ok()?;
-                            (list[i].sec > 0).then_some(list[i].sec as u16)
+                            (list[i].sec > 0).then_some(list[i].sec)
                         })
                         .collect();
                     secs.sort_unstable();
