@@ -20,7 +20,7 @@ const SHARD_TARGET: usize = 1100;
 /// Pages a stem must be on to get a fragment (see `fill` in search.js).
 const FRAGMENT_MIN: usize = 3;
 /// Target size of a fragment file, in bytes (a frequent term gets a file of its own).
-const FRAGMENT_TARGET: usize = 5000;
+const FRAGMENT_TARGET: usize = 2500;
 /// Results shipped per term in fragments.
 pub(crate) const TOP_K: usize = 16;
 /// Of those, how many carry a text snippet for a section hit (the dialog shows 6 results).

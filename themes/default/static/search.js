@@ -248,16 +248,13 @@ var take = (d) => {
 };
 var ready = (e) => cards.has(e.doc) && (!e.sec || secs.has(e.doc + '.' + e.sec));
 var bucket = (doc) => 'd' + Math.floor(doc / M.db) + '-' + M.dg;
-// First the top hit's page bucket: it also carries the pages a query made of the top hit's
+// Usually first the top hit's page bucket: it also carries the pages a query made of the top hit's
 // title ranks next, so it usually completes the results in one request. Whatever it lacks:
 // covered with as few fragment files as possible (greedy, at most 3), the rest with page
 // buckets, all at once. A term's fragment holds its top pages, each with the section of that
-// term's posting.
-var fill = async (hits) => {
-  var need = hits.filter((e) => !ready(e)), files = [];
-  if (!need.length) return;
-  take(await load(bucket(hits[0].doc)));
-  need = need.filter((e) => !ready(e));
+// term's posting. When that plan alone needs at most two files (small sites), it goes first.
+var plan = (need) => {
+  var files = [];
   for (var round = 0; round < 3 && need.length; round++) {
     var votes = new Map(), best = null;
     need.forEach((e) => e.t.forEach((t) => t.f && topDocs(t).has(e.doc) && (!e.sec || t.sec[t.d.indexOf(e.doc)] == e.sec) &&
@@ -269,7 +266,15 @@ var fill = async (hits) => {
     files.push(best);
     need = need.filter((e) => !votes.get(best).includes(e));
   }
-  files.push(...new Set(need.map((e) => bucket(e.doc))));
+  return files.concat([...new Set(need.map((e) => bucket(e.doc)))]);
+};
+var fill = async (hits) => {
+  var need = hits.filter((e) => !ready(e)), files = plan(need);
+  // Two files known to complete the results beat a bucket that may not (small sites).
+  if (files.length > 2) {
+    take(await load(bucket(hits[0].doc)));
+    files = plan(need.filter((e) => !ready(e)));
+  }
   (await Promise.all(files.map(load))).forEach(take);
 };
 // A site URL relative to this page; from disk, folders need an explicit index.html.
