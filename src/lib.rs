@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod model;
 pub mod render;
 pub mod search;
+pub mod serve;
 pub mod source;
 pub mod templates;
 pub mod write;

@@ -15,7 +15,8 @@ use crate::model::history::{History, Status as HistoryStatus};
 use crate::model::page::{self, Page, PageKind};
 use crate::model::{tree, Date, Site};
 use crate::render::{self, OutputFile};
-
+use crate::serve::incremental::{Cache, Snapshot};
+use crate::source::SourceFile;
 use crate::templates::Templates;
 
 /// What a build is asked to do.
@@ -102,6 +103,26 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
 /// Runs the whole pipeline, handing rendered files to `sink` as they are made.
 /// `Err` only for failures the author cannot fix in content.
 pub fn run_into(options: &Options, sink: &dyn render::Sink) -> anyhow::Result<Outcome> {
+    run_cached(options, sink, None)
+}
+
+/// Runs the whole pipeline in memory, reusing with a `cache` (from `serve`) the front matter
+/// and the Markdown of files that did not change since the cached run, and pages whose
+/// inputs are the same ([`render::Memo`]). With a cache, the model and what the next edit
+/// needs are left in it ([`Cache::snapshot`]) and `Outcome::site` is `None`. The output is
+/// the same with or without a cache.
+pub fn run_with(options: &Options, cache: Option<&mut Cache>) -> anyhow::Result<Outcome> {
+    let sink = crate::write::MemorySink::default();
+    let mut outcome = run_cached(options, &sink, cache)?;
+    outcome.files = sink.into_files();
+    Ok(outcome)
+}
+
+fn run_cached(
+    options: &Options,
+    sink: &dyn render::Sink,
+    mut cache: Option<&mut Cache>,
+) -> anyhow::Result<Outcome> {
     let mut clock = Clock {
         last: Instant::now(),
         timings: Vec::new(),
@@ -133,19 +154,19 @@ pub fn run_into(options: &Options, sink: &dyn render::Sink) -> anyhow::Result<Ou
         std::thread::spawn(move || load::git::history(&root, &content_dir))
     });
 
-    let built: Vec<(Page, Vec<Diagnostic>)> = input
-        .pages
-        .into_par_iter()
-        .map(|source| {
-            let rel = source
-                .path
-                .strip_prefix(&content_prefix)
-                .unwrap_or(&source.path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            page::from_source(source, rel, &config)
-        })
-        .collect();
+    let parse = |source: SourceFile| {
+        let rel = source
+            .path
+            .strip_prefix(&content_prefix)
+            .unwrap_or(&source.path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        page::from_source(source, rel, &config)
+    };
+    let built: Vec<(Page, Vec<Diagnostic>)> = match cache.as_deref_mut() {
+        Some(cache) => cache.parse(input.pages, &config, parse),
+        None => input.pages.into_par_iter().map(parse).collect(),
+    };
     let mut pages = Vec::with_capacity(built.len());
     for (page, diags) in built {
         diagnostics.extend(diags);
@@ -170,38 +191,43 @@ pub fn run_into(options: &Options, sink: &dyn render::Sink) -> anyhow::Result<Ou
         smart_punctuation: config.markdown.smart_punctuation,
         broken_links_warn: config.broken_links_are_warnings(),
     };
-    let rendered: Vec<Option<markdown::Rendered>> = pages
-        .par_iter()
-        .map(|page| {
-            let source = page.source.as_ref()?;
-            let page_ref = PageRef {
-                source,
-                body_offset: page.body_offset,
-                dir: &page.link_dir,
-                url: &page.url,
-                title: &page.title,
-            };
-            Some(markdown::render(&page_ref, &resolver, render_options))
-        })
-        .collect();
+    let render_one = |page: &Page| {
+        let source = page.source.as_ref()?;
+        let page_ref = PageRef {
+            source,
+            body_offset: page.body_offset,
+            dir: &page.link_dir,
+            url: &page.url,
+            title: &page.title,
+        };
+        Some(markdown::render(&page_ref, &resolver, render_options))
+    };
+    let rendered: Vec<Option<markdown::Rendered>> = match cache.as_deref_mut() {
+        Some(cache) => cache.render_markdown(
+            &pages,
+            &input.assets,
+            &generated_urls(&config),
+            render_options,
+            render_one,
+        ),
+        None => pages.par_iter().map(render_one).collect(),
+    };
     clock.lap("markdown");
 
     let mut pages = pages;
     let mut inbound = vec![0usize; pages.len()];
     let mut anchor_uses = Vec::new();
+    // Problems found in a body are kept per page, so `serve` can replace them on an edit.
+    let mut page_diagnostics: Vec<Vec<Diagnostic>> = vec![Vec::new(); pages.len()];
+    let mut links: Vec<Vec<usize>> = vec![Vec::new(); pages.len()];
     for (index, rendered) in rendered.into_iter().enumerate() {
         let Some(rendered) = rendered else { continue };
-        diagnostics.extend(rendered.diagnostics);
-        let mut linked: Vec<usize> = rendered
-            .linked_pages
-            .into_iter()
-            .filter(|&t| t != index)
-            .collect();
-        linked.sort_unstable();
-        linked.dedup();
-        for target in linked {
+        page_diagnostics[index] = rendered.diagnostics;
+        let linked = linked_pages(index, rendered.linked_pages);
+        for &target in &linked {
             inbound[target] += 1;
         }
+        links[index] = linked;
         anchor_uses.push((index, rendered.anchors_to_check, rendered.extra_anchors));
         let page = &mut pages[index];
         page.html = rendered.html;
@@ -223,13 +249,35 @@ pub fn run_into(options: &Options, sink: &dyn render::Sink) -> anyhow::Result<Ou
             }
         }
     }
-    check_anchors(
-        &pages,
-        &anchor_uses,
-        render_options.broken_links_warn,
-        &mut diagnostics,
-    );
-    let mut site = tree::finish(pages, config, today, inbound, &mut diagnostics);
+    let anchor_sets = anchor_sets(&pages, &anchor_uses);
+    let mut anchor_diagnostics: Vec<Vec<Diagnostic>> = vec![Vec::new(); pages.len()];
+    for (index, uses, _) in &anchor_uses {
+        anchor_diagnostics[*index] = check_anchors(
+            &pages,
+            &anchor_sets,
+            *index,
+            uses,
+            render_options.broken_links_warn,
+        );
+    }
+    let mut finish_diagnostics = Vec::new();
+    let mut site = tree::finish(pages, config, today, inbound, &mut finish_diagnostics);
+    // Heading lints depend on bodies: kept per page, like Markdown and anchor problems.
+    let by_path: std::collections::HashMap<&Path, usize> = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| Some((p.source.as_ref()?.path.as_path(), i)))
+        .collect();
+    for d in finish_diagnostics {
+        let page = (d.code == tree::MISSING_HEADING)
+            .then(|| by_path.get(d.file.as_deref()?).copied())
+            .flatten();
+        match page {
+            Some(i) => page_diagnostics[i].push(d),
+            None => diagnostics.push(d),
+        }
+    }
     clock.lap("links");
     if let Some(history) = history {
         site.history = history.join().unwrap_or_else(|_| History {
@@ -247,39 +295,95 @@ pub fn run_into(options: &Options, sink: &dyn render::Sink) -> anyhow::Result<Ou
         }
     };
     clock.lap("templates");
+    let body_errors = page_diagnostics
+        .iter()
+        .chain(&anchor_diagnostics)
+        .flatten()
+        .any(|d| d.severity == Severity::Error);
+    let mut search_script = String::new();
+    let mut rendered_ok = false;
     if let Some(templates) = &mut templates {
-        if !diagnostics.iter().any(|d| d.severity == Severity::Error) {
-            let (search_files, search_script) = crate::cmd::search_index::build(&site);
+        if !body_errors && !diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            let (search_files, script) = crate::cmd::search_index::build(&site);
+            search_script = script.clone();
             clock.lap("search");
             let extras = render::Extras {
                 static_files: &input.static_files,
                 assets: &input.assets,
                 search_files,
-                search_script,
+                search_script: script,
             };
-            diagnostics.extend(render::site(&site, templates, extras, sink));
+            let memo = cache.as_deref_mut().map(|c| &mut c.memo);
+            let render_diagnostics = render::site_with(&site, templates, extras, sink, memo);
+            rendered_ok = !render_diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error);
+            diagnostics.extend(render_diagnostics);
             clock.lap("render");
         }
     }
     let history = site.history.status;
+    let all = diagnostics
+        .iter()
+        .chain(page_diagnostics.iter().flatten())
+        .chain(anchor_diagnostics.iter().flatten())
+        .cloned()
+        .collect();
+    let site = match cache {
+        Some(cache) => {
+            let mut uses_by_page = vec![Vec::new(); site.pages.len()];
+            let mut extra_by_page = vec![Vec::new(); site.pages.len()];
+            for (index, uses, extra) in anchor_uses {
+                uses_by_page[index] = uses;
+                extra_by_page[index] = extra;
+            }
+            cache.snapshot = Some(Snapshot {
+                site,
+                resolver,
+                render_options,
+                links,
+                anchor_uses: uses_by_page,
+                extra_anchors: extra_by_page,
+                anchor_sets,
+                base_diagnostics: diagnostics,
+                page_diagnostics,
+                anchor_diagnostics,
+                templates: if rendered_ok { templates } else { None },
+                static_files: input.static_files,
+                assets: input.assets,
+                search_script,
+            });
+            None
+        }
+        None => Some(site),
+    };
     Ok(Outcome {
-        diagnostics: sorted(diagnostics),
+        diagnostics: sorted(all),
         files: Vec::new(),
-        site: Some(site),
+        site,
         output_dir,
         timings: clock.timings,
         history,
     })
 }
 
-fn sorted(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+/// Pages a body links to, without itself, sorted, each once.
+pub fn linked_pages(index: usize, mut linked: Vec<usize>) -> Vec<usize> {
+    linked.retain(|&t| t != index);
+    linked.sort_unstable();
+    linked.dedup();
+    linked
+}
+
+/// Sorts diagnostics by file and position, each once.
+pub fn sorted(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let sink = crate::diag::Diagnostics::default();
     sink.extend(diagnostics);
     sink.into_sorted()
 }
 
 /// URLs of generated pages, valid as link targets in content.
-fn generated_urls(config: &crate::config::Config) -> HashSet<String> {
+pub fn generated_urls(config: &crate::config::Config) -> HashSet<String> {
     let r = &config.routes;
     let mut urls: HashSet<String> = [
         &r.stages,
@@ -333,7 +437,7 @@ fn generated_urls(config: &crate::config::Config) -> HashSet<String> {
 }
 
 /// Anchor ids a page offers: headings, footnotes and, on frameworks, criteria.
-fn page_anchors(page: &Page, extra: &[String]) -> HashSet<String> {
+pub fn page_anchors(page: &Page, extra: &[String]) -> HashSet<String> {
     let mut ids: HashSet<String> = page.headings.iter().map(|h| h.id.clone()).collect();
     ids.extend(extra.iter().cloned());
     if let PageKind::Framework(f) = &page.kind {
@@ -343,57 +447,66 @@ fn page_anchors(page: &Page, extra: &[String]) -> HashSet<String> {
     ids
 }
 
-fn check_anchors(
+/// Every page's anchor ids; `uses` gives (page, anchors used, extra anchors offered).
+fn anchor_sets(
     pages: &[Page],
     uses: &[(usize, Vec<markdown::AnchorUse>, Vec<String>)],
-    warn: bool,
-    out: &mut Vec<Diagnostic>,
-) {
+) -> Vec<HashSet<String>> {
     let extras: std::collections::HashMap<usize, &Vec<String>> =
         uses.iter().map(|(i, _, e)| (*i, e)).collect();
     let no_extra = Vec::new();
-    let anchors: Vec<HashSet<String>> = pages
+    pages
         .iter()
         .enumerate()
         .map(|(i, p)| page_anchors(p, extras.get(&i).copied().unwrap_or(&no_extra)))
-        .collect();
-    for (index, list, _) in uses {
-        let Some(source) = &pages[*index].source else {
+        .collect()
+}
+
+/// Checks the `#anchor`s page `index` uses against the pages' anchor ids.
+pub fn check_anchors(
+    pages: &[Page],
+    anchors: &[HashSet<String>],
+    index: usize,
+    uses: &[markdown::AnchorUse],
+    warn: bool,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let Some(source) = &pages[index].source else {
+        return out;
+    };
+    for anchor_use in uses {
+        let target = anchor_use.page.unwrap_or(index);
+        if anchor_use.anchor.is_empty() || anchors[target].contains(&anchor_use.anchor) {
             continue;
-        };
-        for anchor_use in list {
-            let target = anchor_use.page.unwrap_or(*index);
-            if anchor_use.anchor.is_empty() || anchors[target].contains(&anchor_use.anchor) {
-                continue;
-            }
-            let message = if target == *index {
-                format!(
-                    "broken anchor `#{}`: no such heading on this page",
-                    anchor_use.anchor
-                )
-            } else {
-                format!(
-                    "broken anchor `#{}`: no such heading in `{}`",
-                    anchor_use.anchor,
-                    pages[target].display_path()
-                )
-            };
-            let d = if warn {
-                Diagnostic::warning("broken-anchor", message)
-            } else {
-                Diagnostic::error("broken-anchor", message)
-            };
-            let help = did_you_mean(
-                &anchor_use.anchor,
-                anchors[target].iter().map(String::as_str),
-            )
-            .unwrap_or_else(|| "anchors are heading texts in lowercase with spaces as `-`".into());
-            out.push(
-                d.at(source, anchor_use.range.0, anchor_use.range.1)
-                    .with_help(help),
-            );
         }
+        let message = if target == index {
+            format!(
+                "broken anchor `#{}`: no such heading on this page",
+                anchor_use.anchor
+            )
+        } else {
+            format!(
+                "broken anchor `#{}`: no such heading in `{}`",
+                anchor_use.anchor,
+                pages[target].display_path()
+            )
+        };
+        let d = if warn {
+            Diagnostic::warning("broken-anchor", message)
+        } else {
+            Diagnostic::error("broken-anchor", message)
+        };
+        let help = did_you_mean(
+            &anchor_use.anchor,
+            anchors[target].iter().map(String::as_str),
+        )
+        .unwrap_or_else(|| "anchors are heading texts in lowercase with spaces as `-`".into());
+        out.push(
+            d.at(source, anchor_use.range.0, anchor_use.range.1)
+                .with_help(help),
+        );
     }
+    out
 }
 
 /// Relative path for messages.

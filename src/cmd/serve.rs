@@ -1,4 +1,5 @@
-//! `fieldbook serve`: build, serve on 127.0.0.1, watch, rebuild and live-reload.
+//! `fieldbook serve`: build, serve on 127.0.0.1, watch, rebuild and live-reload (see
+//! [`crate::serve`]).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -7,12 +8,12 @@ use super::Ui;
 
 /// Runs `serve`.
 pub fn run(
-    _ui: &Ui,
-    _root: &Path,
-    _bind: &str,
-    _port: u16,
-    _open: bool,
-    _drafts: bool,
+    ui: &Ui,
+    root: &Path,
+    bind: &str,
+    port: u16,
+    open: bool,
+    drafts: bool,
 ) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`serve` is not available in this build yet; use `fieldbook build` and open public/index.html")
+    crate::serve::run(ui, root, bind, port, open, drafts)
 }

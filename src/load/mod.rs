@@ -134,11 +134,15 @@ fn decode(path: PathBuf, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
     }
 }
 
-type Theme = (Vec<SourceFile>, Vec<(String, Vec<u8>)>);
+pub type Theme = (Vec<SourceFile>, Vec<(String, Vec<u8>)>);
 
 /// Loads the theme (from `themes/<name>/` on disk if present, else the built-in default),
 /// then the site's own `templates/` and `static/` over it.
-fn theme(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> anyhow::Result<Theme> {
+pub fn theme(
+    root: &Path,
+    config: &Config,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> anyhow::Result<Theme> {
     let mut templates: Vec<SourceFile> = Vec::new();
     let mut statics: Vec<(String, Vec<u8>)> = Vec::new();
     let theme_dir = root.join("themes").join(&config.site.theme);

@@ -64,7 +64,7 @@ pub struct AnchorUse {
 }
 
 /// The result of rendering one page body.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,

@@ -336,7 +336,7 @@ pub fn humanize(stem: &str) -> String {
 }
 
 /// The text of the first `# ` heading, if the body has one (ATX only, outside code fences).
-fn first_h1(body: &str) -> Option<String> {
+pub fn first_h1(body: &str) -> Option<String> {
     let mut fenced = false;
     for line in body.lines() {
         let trimmed = line.trim_start();

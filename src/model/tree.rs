@@ -459,38 +459,47 @@ fn check_freshness(site: &Site, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The code of the heading lint, whose result depends on a page's body.
+pub const MISSING_HEADING: &str = "missing-heading";
+
 fn check_headings(site: &Site, out: &mut Vec<Diagnostic>) {
-    for page in &site.pages {
-        let Some(wanted) = site.config.lint.headings.get(page.kind.name()) else {
-            continue;
-        };
-        if page.is_section || page.source.is_none() {
-            continue;
-        }
-        let have: Vec<String> = page
-            .headings
-            .iter()
-            .filter(|h| h.level == 2)
-            .map(|h| h.title.to_lowercase())
-            .collect();
-        for heading in wanted {
-            if !have.contains(&heading.to_lowercase()) {
-                let d = Diagnostic::warning(
-                    "missing-heading",
-                    format!(
-                        "this {} is missing the heading `## {heading}`",
-                        page.kind.name()
-                    ),
-                );
-                let d = match &page.source {
-                    Some(s) => d.at(s, page.body_offset, page.body_offset),
-                    None => d,
-                };
-                out.push(d.with_help(format!(
-                    "`[lint.headings]` in site.toml expects every {} to have it",
+    for index in 0..site.pages.len() {
+        check_headings_of(site, index, out);
+    }
+}
+
+/// The headings `[lint.headings]` wants on page `index` that it lacks.
+pub fn check_headings_of(site: &Site, index: usize, out: &mut Vec<Diagnostic>) {
+    let page = &site.pages[index];
+    let Some(wanted) = site.config.lint.headings.get(page.kind.name()) else {
+        return;
+    };
+    if page.is_section || page.source.is_none() {
+        return;
+    }
+    let have: Vec<String> = page
+        .headings
+        .iter()
+        .filter(|h| h.level == 2)
+        .map(|h| h.title.to_lowercase())
+        .collect();
+    for heading in wanted {
+        if !have.contains(&heading.to_lowercase()) {
+            let d = Diagnostic::warning(
+                MISSING_HEADING,
+                format!(
+                    "this {} is missing the heading `## {heading}`",
                     page.kind.name()
-                )));
-            }
+                ),
+            );
+            let d = match &page.source {
+                Some(s) => d.at(s, page.body_offset, page.body_offset),
+                None => d,
+            };
+            out.push(d.with_help(format!(
+                "`[lint.headings]` in site.toml expects every {} to have it",
+                page.kind.name()
+            )));
         }
     }
 }

@@ -75,12 +75,12 @@ pub fn sorted_stages(site: &Site) -> Vec<&crate::config::Stage> {
     stages
 }
 
-/// The base context of a page at `url`: site, root, nav, build.
+/// The base context of a page at `url`: root, current URL and the navigation with an empty
+/// sibling list, which [`entries`] replaces (`site` and `build` are template globals).
 pub fn base(
     shared: &Shared,
     url: &str,
     nav_parent: Option<&Page>,
-    siblings: Value,
     current_section: Option<&str>,
 ) -> serde_json::Map<String, Value> {
     let mut map = serde_json::Map::new();
@@ -102,11 +102,54 @@ pub fn base(
         "nav".into(),
         json!({
             "sections": sections,
-            "siblings": siblings,
+            "siblings": [],
             "parent": nav_parent.map(|p| json!({"title": p.title, "url": p.url})),
         }),
     );
     map
+}
+
+/// A JSON value as a Tera value, built directly: cheaper than serialising it through serde,
+/// which was a large part of rendering.
+pub fn to_tera(value: &Value) -> tera::Value {
+    match value {
+        Value::Null => tera::Value::from(()),
+        Value::Bool(b) => tera::Value::from(*b),
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => tera::Value::from(u),
+            (None, Some(i)) => tera::Value::from(i),
+            _ => tera::Value::from(n.as_f64().unwrap_or(0.0)),
+        },
+        Value::String(s) => tera::Value::from(s.as_str()),
+        Value::Array(items) => tera::Value::from(items.iter().map(to_tera).collect::<Vec<_>>()),
+        Value::Object(map) => tera::Value::from(
+            map.iter()
+                .map(|(k, v)| (k.clone(), to_tera(v)))
+                .collect::<std::collections::BTreeMap<String, tera::Value>>(),
+        ),
+    }
+}
+
+/// A page's context as Tera values: `map` (from [`base`] and the page's own keys) with
+/// `siblings` added to its `nav`. Sibling lists are made once per section and shared.
+pub fn entries(
+    map: serde_json::Map<String, Value>,
+    siblings: &tera::Value,
+) -> Vec<(String, tera::Value)> {
+    map.into_iter()
+        .map(|(key, value)| {
+            let value = match (key.as_str(), &value) {
+                ("nav", Value::Object(nav)) => {
+                    let mut fields: std::collections::BTreeMap<String, tera::Value> =
+                        nav.iter().map(|(k, v)| (k.clone(), to_tera(v))).collect();
+                    fields.insert("siblings".into(), siblings.clone());
+                    tera::Value::from(fields)
+                }
+                _ => to_tera(&value),
+            };
+            (key, value)
+        })
+        .collect()
 }
 
 /// A reference to a stage, role, persona, owner or tag.
@@ -419,25 +462,27 @@ pub fn section_value(site: &Site, index: usize) -> Value {
     json!({"pages": pages, "subsections": subsections})
 }
 
-/// Siblings shown in the side navigation of a page.
-pub fn siblings(site: &Site, index: usize) -> Value {
+/// The section whose children the side navigation of page `index` lists: the section itself
+/// for a section page, else the page's parent.
+pub fn nav_container(site: &Site, index: usize) -> Option<usize> {
     let page = &site.pages[index];
-    let container = if page.is_section {
+    if page.is_section {
         Some(index)
     } else {
         page.parent
-    };
-    let Some(container) = container else {
-        return json!([]);
-    };
-    Value::Array(
-        site.pages[container]
-            .children
-            .iter()
-            .map(|&c| {
-                let p = &site.pages[c];
-                json!({"title": p.title, "url": p.url, "current": c == index, "kind": if p.is_section { "section" } else { p.kind.name() }})
-            })
-            .collect(),
-    )
+    }
+}
+
+/// The side navigation's list for section `container`: its children. The same for every
+/// page of the section (templates mark the current one by comparing with `current_url`),
+/// so it is made once per section.
+pub fn siblings(site: &Site, container: usize) -> Value {
+    site.pages[container]
+        .children
+        .iter()
+        .map(|&c| {
+            let p = &site.pages[c];
+            json!({"title": p.title, "url": p.url, "kind": if p.is_section { "section" } else { p.kind.name() }})
+        })
+        .collect()
 }

@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 
 use super::context::{self, card, Shared};
 use super::svg;
-use super::{output_path, OutputFile};
+use super::{output_path, Memo, OutputFile};
 use crate::diag::Diagnostic;
 use crate::markdown::{escape_attr, escape_text};
 use crate::model::freshness::{self, State};
@@ -21,6 +21,7 @@ struct Out<'a> {
     templates: &'a Templates,
     shared: &'a Shared,
     sink: &'a dyn super::Sink,
+    memo: Option<&'a Memo>,
     diagnostics: Vec<Diagnostic>,
     /// Pages to render: (template, url, context), rendered in parallel at the end.
     jobs: Vec<(&'static str, String, Map<String, Value>)>,
@@ -34,7 +35,7 @@ impl Out<'_> {
         if !self.templates.has(template) {
             return;
         }
-        let mut ctx = context::base(self.shared, url, None, json!([]), None);
+        let mut ctx = context::base(self.shared, url, None, None);
         ctx.extend(extra);
         self.jobs.push((template, url.to_string(), ctx));
         // Contexts of big listings are large; render in batches to bound memory.
@@ -49,13 +50,19 @@ impl Out<'_> {
 
     fn render_all(&mut self) {
         let jobs = std::mem::take(&mut self.jobs);
-        let (templates, sink) = (self.templates, self.sink);
+        let (templates, sink, memo) = (self.templates, self.sink, self.memo);
+        let no_siblings = (tera::Value::from(Vec::<tera::Value>::new()), 0);
         let failures: Vec<Diagnostic> = jobs
             .into_par_iter()
-            .filter_map(|(template, url, ctx)| {
-                match templates.render(template, &Value::Object(ctx), &format!("/{url}")) {
-                    Ok(html) => {
-                        sink.put(OutputFile::bytes(output_path(&url), html));
+            .filter_map(|(template, url, map)| {
+                let path = output_path(&url);
+                let ctx = super::Context {
+                    map,
+                    siblings: &no_siblings,
+                };
+                match super::render_file(templates, memo, template, path, ctx, &format!("/{url}")) {
+                    Ok(file) => {
+                        sink.put(file);
                         None
                     }
                     Err(d) => Some(d),
@@ -76,6 +83,7 @@ pub fn all(
     templates: &Templates,
     shared: &Shared,
     sink: &dyn super::Sink,
+    memo: Option<&Memo>,
 ) -> Vec<Diagnostic> {
     let cards = (0..site.pages.len())
         .into_par_iter()
@@ -86,6 +94,7 @@ pub fn all(
         templates,
         shared,
         sink,
+        memo,
         diagnostics: Vec::new(),
         jobs: Vec::new(),
         cards,
@@ -98,7 +107,7 @@ pub fn all(
     owners(&mut out);
     health(&mut out);
     out.render_all();
-    print(&mut out);
+    print(&mut out, None);
     let routes = &site.config.routes;
     out.page("search.html", &format!("{}/", routes.search), Map::new());
     whats_new(&mut out);
@@ -108,6 +117,61 @@ pub fn all(
     sink.put(OutputFile::bytes("sitemap.xml", sitemap(site)));
     sink.put(OutputFile::bytes("feed.xml", feed(site)));
     out.diagnostics
+}
+
+/// Only the generated pages that show page bodies or links between pages: the print views
+/// that hold any of `pages`, and the health page when `health_too`. For `serve`, after an
+/// edit of bodies only.
+pub fn body_views(
+    site: &Site,
+    templates: &Templates,
+    shared: &Shared,
+    pages: &std::collections::HashSet<usize>,
+    health_too: bool,
+    sink: &dyn super::Sink,
+) -> Vec<Diagnostic> {
+    let cards = if health_too {
+        (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| card(site, i))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut out = Out {
+        site,
+        templates,
+        shared,
+        sink,
+        memo: None,
+        diagnostics: Vec::new(),
+        jobs: Vec::new(),
+        cards,
+    };
+    if health_too {
+        health(&mut out);
+    }
+    print(&mut out, Some(pages));
+    out.render_all();
+    out.diagnostics
+}
+
+/// The output paths [`body_views`] can produce.
+pub fn body_view_paths(site: &Site) -> Vec<String> {
+    let routes = &site.config.routes;
+    let mut paths = vec![
+        output_path(&format!("{}/", routes.health)),
+        output_path(&format!("{}/", routes.print)),
+    ];
+    for &section in &site.home().children {
+        if site.pages[section].is_section {
+            paths.push(output_path(&format!(
+                "{}/{}",
+                routes.print, site.pages[section].url
+            )));
+        }
+    }
+    paths
 }
 
 /// Stage cards for the home page and the stage index.
@@ -434,7 +498,8 @@ fn health(out: &mut Out<'_>) {
     );
 }
 
-fn print(out: &mut Out<'_>) {
+/// Print views; with `only`, just those holding one of these pages' bodies.
+fn print(out: &mut Out<'_>, only: Option<&std::collections::HashSet<usize>>) {
     let site = out.site;
     let routes = &site.config.routes;
     let mut scopes: Vec<(String, String, Vec<usize>)> = vec![(
@@ -468,7 +533,13 @@ fn print(out: &mut Out<'_>) {
         .map(|(url, title, members)| json!({"title": title, "url": url, "count": members.len()}))
         .collect();
     for (n, (url, title, members)) in scopes.into_iter().enumerate() {
-        if n == 0 && members.len() > PRINT_ALL_LIMIT {
+        let too_large = n == 0 && members.len() > PRINT_ALL_LIMIT;
+        if let Some(only) = only {
+            if too_large || !members.iter().any(|i| only.contains(i)) {
+                continue;
+            }
+        }
+        if too_large {
             out.page("print.html", &url, map(vec![("print", json!({"title": title, "pages": [], "sections": section_links, "too_large": true}))]));
             continue;
         }
@@ -554,7 +625,7 @@ fn not_found(out: &mut Out<'_>) {
     if !out.templates.has("404.html") {
         return;
     }
-    let mut ctx = context::base(out.shared, "", None, json!([]), None);
+    let mut ctx = context::base(out.shared, "", None, None);
     // The 404 page can be served at any depth, so links go from the site's base path when known.
     let base_path = base_path(&out.site.config.site.base_url);
     ctx.insert("root".into(), json!(base_path));
@@ -642,7 +713,7 @@ fn aliases(out: &mut Out<'_>) {
                 crate::markdown::links::root_prefix(&url),
                 crate::markdown::links::percent_encode_path(&page.url)
             );
-            let mut ctx = context::base(out.shared, &url, None, json!([]), None);
+            let mut ctx = context::base(out.shared, &url, None, None);
             ctx.insert("target_url".into(), json!(target));
             ctx.insert("page".into(), json!({"title": page.title, "url": page.url}));
             let html = if out.templates.has("alias.html") {

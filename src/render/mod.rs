@@ -4,8 +4,13 @@ pub mod context;
 pub mod generated;
 pub mod svg;
 
+use std::collections::HashMap;
+use std::hash::Hasher;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
 use rayon::prelude::*;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::diag::Diagnostic;
 use crate::model::Site;
@@ -57,9 +62,255 @@ pub struct Extras<'a> {
     pub search_script: String,
 }
 
+/// Pages rendered by an earlier run, by output path, with a hash of what each was made from
+/// (template set, globals, template name, context). A page whose inputs hash the same is
+/// reused instead of rendered again, so `serve` re-renders only pages whose view changed.
+/// Rendering is a pure function of those inputs, so the output is the same either way.
+#[derive(Default)]
+pub struct Memo {
+    key: u64,
+    pages: Mutex<HashMap<String, (u64, Arc<Vec<u8>>)>>,
+    hits: AtomicUsize,
+    misses: AtomicUsize,
+}
+
+struct HashWriter(std::collections::hash_map::DefaultHasher);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Memo {
+    /// Starts a run: forgets everything when the templates or the globals changed.
+    fn start(&mut self, templates: &Templates, shared: &context::Shared) {
+        let mut writer = HashWriter(Default::default());
+        writer.0.write_u64(templates.fingerprint());
+        let _ = serde_json::to_writer(&mut writer, &shared.site);
+        let _ = serde_json::to_writer(&mut writer, &shared.build);
+        let key = writer.0.finish();
+        let pages = self.pages.get_mut().unwrap_or_else(|e| e.into_inner());
+        if key != self.key {
+            pages.clear();
+            self.key = key;
+        }
+        *self.hits.get_mut() = 0;
+        *self.misses.get_mut() = 0;
+    }
+
+    /// Pages reused in the last run.
+    pub fn hits(&self) -> usize {
+        self.hits.load(Ordering::Relaxed)
+    }
+
+    /// Pages rendered in the last run.
+    pub fn misses(&self) -> usize {
+        self.misses.load(Ordering::Relaxed)
+    }
+
+    /// The bytes of `path` rendered from `template` with `ctx`: reused when the inputs are
+    /// those of the earlier run, else rendered and remembered.
+    fn render(
+        &self,
+        templates: &Templates,
+        template: &str,
+        path: String,
+        ctx: Context<'_>,
+        what: &str,
+    ) -> Result<OutputFile, Diagnostic> {
+        // Hashed as JSON: Tera's maps iterate in no fixed order.
+        let mut writer = HashWriter(Default::default());
+        writer.0.write(template.as_bytes());
+        let _ = serde_json::to_writer(&mut writer, &ctx.map);
+        writer.0.write_u64(ctx.siblings.1);
+        let hash = writer.0.finish();
+        let pages = &self.pages;
+        let known = pages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&path)
+            .filter(|(h, _)| *h == hash)
+            .map(|(_, bytes)| Arc::clone(bytes));
+        if let Some(bytes) = known {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(OutputFile::bytes(path, bytes.as_ref().clone()));
+        }
+        let body = templates.render_context(template, &ctx.into_tera(), what)?;
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        pages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.clone(), (hash, Arc::new(body.clone().into_bytes())));
+        Ok(OutputFile::bytes(path, body))
+    }
+}
+
+/// A page's template context: its own keys as JSON, and the side navigation's list for its
+/// section, made once per section as a Tera value (with a hash of it, for the memo).
+struct Context<'a> {
+    map: serde_json::Map<String, serde_json::Value>,
+    siblings: &'a (tera::Value, u64),
+}
+
+impl Context<'_> {
+    fn into_tera(self) -> tera::Context {
+        let mut context = tera::Context::new();
+        for (key, value) in context::entries(self.map, &self.siblings.0) {
+            context.insert_value(key, value);
+        }
+        context
+    }
+}
+
+/// Renders `template` with `ctx` into the file at `path`, through `memo` when there is one.
+fn render_file(
+    templates: &Templates,
+    memo: Option<&Memo>,
+    template: &str,
+    path: String,
+    ctx: Context<'_>,
+    what: &str,
+) -> Result<OutputFile, Diagnostic> {
+    match memo {
+        Some(memo) => memo.render(templates, template, path, ctx, what),
+        None => {
+            let body = templates.render_context(template, &ctx.into_tera(), what)?;
+            Ok(OutputFile::bytes(path, body))
+        }
+    }
+}
+
+/// What every page render shares besides the templates: the values of [`prepare`], each
+/// page's place in the reading order, and the side navigation's list per section.
+pub struct Prepared {
+    pub shared: context::Shared,
+    pub position: Vec<usize>,
+    /// By page index: the sibling list of each section and its hash (none for other pages).
+    siblings: Vec<Option<(tera::Value, u64)>>,
+    empty: (tera::Value, u64),
+}
+
+/// A list for the side navigation as a Tera value, with a hash of its JSON.
+fn nav_list(list: &serde_json::Value) -> (tera::Value, u64) {
+    let mut writer = HashWriter(Default::default());
+    let _ = serde_json::to_writer(&mut writer, list);
+    (context::to_tera(list), writer.0.finish())
+}
+
+impl Prepared {
+    /// Builds what pages share and sets the templates' globals.
+    pub fn new(site: &Site, templates: &mut Templates, search_script: &str) -> Prepared {
+        let shared = prepare(site, templates, search_script);
+        let siblings = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| {
+                let page = &site.pages[i];
+                page.is_section
+                    .then(|| nav_list(&context::siblings(site, i)))
+            })
+            .collect();
+        Prepared {
+            shared,
+            position: positions(site),
+            siblings,
+            empty: nav_list(&json!([])),
+        }
+    }
+
+    fn siblings_of(&self, site: &Site, index: usize) -> &(tera::Value, u64) {
+        context::nav_container(site, index)
+            .and_then(|c| self.siblings[c].as_ref())
+            .unwrap_or(&self.empty)
+    }
+}
+
 /// The output path of a page URL.
 pub fn output_path(url: &str) -> String {
     format!("{url}index.html")
+}
+
+/// Builds the values every page shares and sets them as the templates' globals.
+pub fn prepare(site: &Site, templates: &mut Templates, search_script: &str) -> context::Shared {
+    let asset_paths = json!({"css": "static/fieldbook.css", "js": "static/fieldbook.js", "syntax": "static/syntax.css"});
+    let shared = context::shared(site, search_script, &asset_paths);
+    templates.set_globals(&[("site", &shared.site), ("build", &shared.build)]);
+    shared
+}
+
+/// Each page's place in the reading order (`usize::MAX` for pages not in it).
+pub fn positions(site: &Site) -> Vec<usize> {
+    let mut pos = vec![usize::MAX; site.pages.len()];
+    for (n, &i) in site.reading_order.iter().enumerate() {
+        pos[i] = n;
+    }
+    pos
+}
+
+/// Renders the page of `site.pages[index]` (templates prepared with [`Prepared::new`]).
+pub fn page(
+    site: &Site,
+    templates: &Templates,
+    prepared: &Prepared,
+    index: usize,
+) -> Result<OutputFile, Diagnostic> {
+    page_with(site, templates, prepared, index, None)
+}
+
+fn page_with(
+    site: &Site,
+    templates: &Templates,
+    prepared: &Prepared,
+    index: usize,
+    memo: Option<&Memo>,
+) -> Result<OutputFile, Diagnostic> {
+    let page = &site.pages[index];
+    let n = prepared.position[index];
+    let prev = n.checked_sub(1).map(|p| site.reading_order[p]);
+    let next = site.reading_order.get(n + 1).copied();
+    let html = crate::markdown::with_root(&page.html, &page.url);
+    let mut ctx = context::base(
+        &prepared.shared,
+        &page.url,
+        page.parent.map(|p| &site.pages[p]),
+        None,
+    );
+    ctx.insert(
+        "page".into(),
+        context::page_value(site, index, html, prev, next),
+    );
+    let template = if page.is_section {
+        ctx.insert("section".into(), context::section_value(site, index));
+        if index == 0 && templates.has("home.html") {
+            ctx.insert("stages".into(), generated::stage_cards(site));
+            ctx.insert("recent".into(), generated::recent(site, 8));
+            "home.html".to_string()
+        } else {
+            "section.html".to_string()
+        }
+    } else {
+        let kind = format!("{}.html", page.kind.name());
+        if templates.has(&kind) {
+            kind
+        } else {
+            "page.html".to_string()
+        }
+    };
+    render_file(
+        templates,
+        memo,
+        &template,
+        output_path(&page.url),
+        Context {
+            map: ctx,
+            siblings: prepared.siblings_of(site, index),
+        },
+        &page.display_path(),
+    )
 }
 
 /// Renders the whole site into `sink`.
@@ -68,6 +319,18 @@ pub fn site(
     templates: &mut Templates,
     extras: Extras<'_>,
     sink: &dyn Sink,
+) -> Vec<Diagnostic> {
+    site_with(site, templates, extras, sink, None)
+}
+
+/// Renders the whole site into `sink`, reusing pages of an earlier run from `memo` when
+/// their inputs are the same (see [`Memo`]).
+pub fn site_with(
+    site: &Site,
+    templates: &mut Templates,
+    extras: Extras<'_>,
+    sink: &dyn Sink,
+    mut memo: Option<&mut Memo>,
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let syntax_css = match crate::markdown::highlight::stylesheet(
@@ -95,64 +358,27 @@ pub fn site(
             String::new()
         }
     };
-    let asset_paths = json!({"css": "static/fieldbook.css", "js": "static/fieldbook.js", "syntax": "static/syntax.css"});
-    let shared = context::shared(site, &extras.search_script, &asset_paths);
-    templates.set_globals(&[("site", &shared.site), ("build", &shared.build)]);
+    let prepared = Prepared::new(site, templates, &extras.search_script);
+    let shared = &prepared.shared;
     let templates: &Templates = templates;
-    let position: Vec<usize> = {
-        let mut pos = vec![usize::MAX; site.pages.len()];
-        for (n, &i) in site.reading_order.iter().enumerate() {
-            pos[i] = n;
-        }
-        pos
-    };
+    if let Some(memo) = memo.as_deref_mut() {
+        memo.start(templates, shared);
+    }
+    let memo = memo.as_deref();
     let failures: Vec<Diagnostic> = (0..site.pages.len())
         .into_par_iter()
-        .filter_map(|index| {
-            let page = &site.pages[index];
-            let n = position[index];
-            let prev = n.checked_sub(1).map(|p| site.reading_order[p]);
-            let next = site.reading_order.get(n + 1).copied();
-            let html = crate::markdown::with_root(&page.html, &page.url);
-            let mut ctx = context::base(
-                &shared,
-                &page.url,
-                page.parent.map(|p| &site.pages[p]),
-                context::siblings(site, index),
-                None,
-            );
-            ctx.insert(
-                "page".into(),
-                context::page_value(site, index, html, prev, next),
-            );
-            let template = if page.is_section {
-                ctx.insert("section".into(), context::section_value(site, index));
-                if index == 0 && templates.has("home.html") {
-                    ctx.insert("stages".into(), generated::stage_cards(site));
-                    ctx.insert("recent".into(), generated::recent(site, 8));
-                    "home.html".to_string()
-                } else {
-                    "section.html".to_string()
-                }
-            } else {
-                let kind = format!("{}.html", page.kind.name());
-                if templates.has(&kind) {
-                    kind
-                } else {
-                    "page.html".to_string()
-                }
-            };
-            match templates.render(&template, &Value::Object(ctx), &page.display_path()) {
-                Ok(body) => {
-                    sink.put(OutputFile::bytes(output_path(&page.url), body));
+        .filter_map(
+            |index| match page_with(site, templates, &prepared, index, memo) {
+                Ok(file) => {
+                    sink.put(file);
                     None
                 }
                 Err(d) => Some(d),
-            }
-        })
+            },
+        )
         .collect();
     diagnostics.extend(failures);
-    diagnostics.extend(generated::all(site, templates, &shared, sink));
+    diagnostics.extend(generated::all(site, templates, shared, sink, memo));
     sink.put(OutputFile::bytes("static/syntax.css", syntax_css));
     for (name, bytes) in extras.static_files {
         if name != "syntax.css" {

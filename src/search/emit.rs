@@ -17,14 +17,16 @@ use super::{SearchDoc, SearchFile, SearchSection};
 
 /// Target size of a term shard, in bytes.
 const SHARD_TARGET: usize = 1100;
+/// Pages a stem must be on to get a fragment (see `fill` in search.js).
+const FRAGMENT_MIN: usize = 3;
 /// Target size of a fragment file, in bytes (a frequent term gets a file of its own).
 const FRAGMENT_TARGET: usize = 2500;
 /// Results shipped per term in fragments.
-pub(crate) const TOP_K: usize = 24;
-/// Of those, how many carry a text snippet for a section hit.
-const SNIPPETS: usize = 10;
+pub(crate) const TOP_K: usize = 16;
+/// Of those, how many carry a text snippet for a section hit (the dialog shows 6 results).
+const SNIPPETS: usize = 6;
 /// Pages per fallback bucket.
-const BUCKET: usize = 4;
+const BUCKET: usize = 2;
 /// Target size of a lexicon chunk, in bytes.
 const LEXICON_TARGET: usize = 4000;
 /// Characters of context kept around a match in a snippet.
@@ -244,7 +246,7 @@ enum Key {
 }
 
 /// Writes all index files; returns the manifest JSON.
-pub(crate) fn emit(input: &Input, files: &mut Files, ui: &str) -> String {
+pub(crate) fn emit(input: &Input, files: &mut Files) -> String {
     let a = input.analyzer;
     let n_stems = a.stems.len();
 
@@ -308,7 +310,7 @@ pub(crate) fn emit(input: &Input, files: &mut Files, ui: &str) -> String {
     let generation = buckets(input.docs, files);
 
     let mut m = String::new();
-    m.push_str("{\"v\":1,\"lang\":");
+    m.push_str("{\"v\":2,\"lang\":");
     push_str(&mut m, input.language);
     m.push_str(&format!(
         ",\"ap\":{},\"n\":{},\"k\":{},\"db\":{},\"dg\":",
@@ -318,12 +320,11 @@ pub(crate) fn emit(input: &Input, files: &mut Files, ui: &str) -> String {
         BUCKET
     ));
     push_str(&mut m, &generation);
-    m.push_str(",\"ui\":");
-    push_str(&mut m, ui);
     m.push_str(",\"tg\":");
     push_str(&mut m, &shard_generation);
+    // Keys hold no spaces: one string is shorter than an array of them.
     m.push_str(",\"t\":");
-    push_str_array(&mut m, boundaries.iter().map(String::as_str));
+    push_str(&mut m, &boundaries.join(" "));
     m.push_str(",\"lx\":[");
     for (i, (lo, hi, name)) in lexicon.iter().enumerate() {
         if i > 0 {
@@ -452,7 +453,9 @@ fn shard_payload(
     let mut group_size = 0;
     for (i, &s) in stems.iter().enumerate() {
         let list = &input.postings[s as usize];
-        if list.is_empty() {
+        // The client uses a fragment only when it holds at least 3 of the results it needs
+        // (search.js, `fill`): a stem on fewer pages never gets one.
+        if list.len() < FRAGMENT_MIN {
             continue;
         }
         group.push(i);

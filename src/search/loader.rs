@@ -1,7 +1,8 @@
-//! The client scripts: the entry script every page loads (deferred), holding the manifest and
-//! the engine of `themes/default/static/search.js`; and `search/ui-<hash>.js`, the dialog and
-//! results page of `search-ui.js` with the styles of `search.css`, which the engine loads on
-//! first use.
+//! The client script: the entry script every page loads (deferred), holding the manifest, the
+//! engine of `themes/default/static/search.js`, and the dialog and results page of
+//! `search-ui.js` with the styles of `search.css`. The UI is one function the engine calls on
+//! first use (styles are added to the page only then); it ships in the entry because a separate
+//! file cost every first search one more request and made the dialog wait for the network.
 //!
 //! The client sources are compiled in with `include_str!` and minified here (comments and
 //! needless whitespace go; see [`minify_js`]).
@@ -137,8 +138,8 @@ pub(crate) fn minify_css(source: &str) -> String {
     out
 }
 
-/// The UI payload, `function(E){var CSS="…";…}`, for `__fb_search_load`.
-pub(crate) fn ui() -> String {
+/// The UI factory, `function(E){var CSS="…";…}`.
+fn ui() -> String {
     let mut out = String::from("function(E){var CSS=");
     push_str(&mut out, &minify_css(UI_CSS));
     out.push_str(";\n");
@@ -147,13 +148,15 @@ pub(crate) fn ui() -> String {
     out
 }
 
-/// The entry script: `(function(M){ engine })(manifest);`.
+/// The entry script: `(function(M,U){ engine })(manifest, ui factory);`.
 /// The client sources are small enough that minifying them on every build costs well under 1 ms.
 pub(crate) fn entry(manifest: &str) -> String {
-    let mut out = String::from("/* fieldbook search */\n(function(M){\n");
+    let mut out = String::from("/* fieldbook search */\n(function(M,U){\n");
     out.push_str(&minify_js(ENGINE_JS));
     out.push_str("})(");
     out.push_str(manifest);
+    out.push_str(",\n");
+    out.push_str(&ui());
     out.push_str(");\n");
     out
 }

@@ -97,8 +97,10 @@ pub struct SearchFile {
 pub struct SearchIndex {
     /// Every file to write, sorted by path (the entry script included).
     pub files: Vec<SearchFile>,
-    /// Path of the entry script that pages load with `<script defer>`,
-    /// e.g. `search/fieldbook-search-<hash>.js`.
+    /// Path of the entry script that pages load with `<script defer>`: always
+    /// `search/fieldbook-search.js`. Its name is fixed so that pages do not change when only
+    /// the index does (an edit of one body re-renders one page, not every page); the files it
+    /// loads have content-hashed names.
     pub entry: String,
 }
 
@@ -117,11 +119,10 @@ pub fn build(docs: &[SearchDoc], opts: &SearchOptions) -> SearchIndex {
         postings: &postings,
         language: &opts.language,
     };
-    let ui = files.add("ui", &loader::ui());
-    let manifest = emit::emit(&input, &mut files, &ui);
+    let manifest = emit::emit(&input, &mut files);
     let entry = loader::entry(&manifest);
-    let name = format!("fieldbook-search-{}", encode::short_hash(entry.as_bytes()));
-    files.push(&name, entry.into_bytes());
+    let name = "fieldbook-search";
+    files.push(name, entry.into_bytes());
     let mut files = files.files;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     SearchIndex {

@@ -28,7 +28,7 @@ const HEADING_BONUS: f32 = 1.0;
 pub(crate) const Q_MAX: f32 = 255.0;
 /// Postings kept per stem besides title hits: bytes per query stay bounded however large the
 /// site grows.
-pub(crate) const POSTINGS_CAP: usize = 200;
+pub(crate) const POSTINGS_CAP: usize = 100;
 /// Title hits kept per stem. Known-item lookups need every page with a query word in its title,
 /// even for words in many titles ("objections", "checklist"), so these have their own cap.
 pub(crate) const TITLE_CAP: usize = 1500;

@@ -172,7 +172,7 @@ fn build_is_deterministic() {
 #[test]
 fn files_are_hashed_scripts_under_search() {
     let index = build(&fixture(), &options());
-    assert!(index.entry.starts_with("search/fieldbook-search-") && index.entry.ends_with(".js"));
+    assert_eq!(index.entry, "search/fieldbook-search.js");
     assert!(index.files.iter().any(|f| f.path == index.entry));
     for file in &index.files {
         assert!(
@@ -186,11 +186,69 @@ fn files_are_hashed_scripts_under_search() {
             let head = format!("__fb_search_load(\"{name}\",");
             assert!(text.starts_with(&head), "{}", file.path);
             let payload = &text[head.len()..];
-            let ui = payload.starts_with("function(E){");
-            assert!(payload.starts_with('{') || ui, "{}", file.path);
+            assert!(payload.starts_with('{'), "{}", file.path);
             assert!(!text.contains('\u{2028}'));
         }
     }
+}
+
+#[test]
+fn entry_holds_engine_manifest_and_ui() {
+    // Format 2: the dialog ships in the entry (one request less for a first search), and the
+    // shard boundaries are one space-separated string.
+    let index = build(&fixture(), &options());
+    let entry = index.files.iter().find(|f| f.path == index.entry).unwrap();
+    let text = std::str::from_utf8(&entry.bytes).unwrap();
+    assert!(
+        text.contains("(function(M,U){"),
+        "engine takes the manifest and the UI"
+    );
+    assert!(text.contains("})({\"v\":2,"), "manifest format 2");
+    assert!(
+        text.contains(",\nfunction(E){var CSS=\""),
+        "UI factory with its styles"
+    );
+    assert!(
+        !text.contains("\"ui\":"),
+        "no UI file named in the manifest"
+    );
+    assert!(text.contains("\"t\":\""), "boundaries are one string");
+    assert!(index
+        .files
+        .iter()
+        .all(|f| !f.path.starts_with("search/ui-")));
+}
+
+#[test]
+fn fragments_only_for_stems_on_three_pages() {
+    // The client takes a fragment only when it holds 3 of the results it needs, so a stem on
+    // fewer pages gets none (the 4-page golden fixture has none at all).
+    let page = |url: &str, title: &str| SearchDoc {
+        url: url.into(),
+        title: title.into(),
+        kind: "page".into(),
+        ..SearchDoc::default()
+    };
+    let docs = vec![
+        page("a/", "Pricing objections"),
+        page("b/", "Pricing pages"),
+        page("c/", "Pricing approvals"),
+        page("d/", "Renewal approvals"),
+    ];
+    let index = build(&docs, &options());
+    let fragments: Vec<&str> = index
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with("search/f-"))
+        .map(|f| std::str::from_utf8(&f.bytes).unwrap())
+        .collect();
+    assert_eq!(fragments.len(), 1, "{fragments:?}");
+    assert!(
+        fragments[0].contains("\"e\":{\"price\":[[0,0],[1,0],[2,0]]"),
+        "{}",
+        fragments[0]
+    );
+    assert!(!fragments[0].contains("\"approv\""), "{}", fragments[0]);
 }
 
 /// A stem and its postings, decoded: `(stem, [(doc, score, sec)])`.

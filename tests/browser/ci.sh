@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser part of CI (called by .ci/run with the nginx copy of the handbook as $1): installs
-# Debian's chromium and nginx (node/npm only if node is missing), runs `npm ci` and the suite
-# over http, file:// and nginx under /handbook/. Exits non-zero on any failure.
+# Debian's chromium and nginx (node and npm only when missing), runs `npm ci` and the suite
+# over http, file:// and nginx under /handbook/, then the live-reload test of `serve`.
+# Exits non-zero when either fails.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 handbook="$1"
@@ -10,7 +11,8 @@ step "browser test tools"
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
-command -v node >/dev/null 2>&1 || need+=(nodejs npm)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   # Packages must not start services (nginx would take port 80): deny it for this install only.
@@ -24,9 +26,21 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 command -v npm >/dev/null 2>&1 || { echo "npm is missing" >&2; exit 1; }
 echo "chromium: $(chromium --version 2>/dev/null || echo '?')"
-echo "nginx: $( (command -v nginx || echo /usr/sbin/nginx) | xargs -I{} {} -v 2>&1)"
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+echo "nginx: $("$nginx_bin" -v 2>&1)"
 echo "node: $(node --version), npm: $(npm --version)"
 (cd tests/browser && npm ci --no-audit --no-fund)
 
 step "browser tests (http, file://, nginx under /handbook/)"
-tests/browser/nginx.sh "$handbook" node tests/browser/run.mjs
+# The hostile-content test builds its fixture with the release binary built by .ci/run.
+export FIELDBOOK_BIN="$PWD/target/release/fieldbook"
+# Both parts run even when the first fails, so one CI run reports everything; either failing
+# fails the script.
+status=0
+tests/browser/nginx.sh "$handbook" node tests/browser/run.mjs || status=1
+
+step "live reload under fieldbook serve (node --test)"
+cargo build --quiet
+(cd tests/browser && node --test live_reload.node.mjs) || status=1
+if [ "$status" != 0 ]; then echo "browser tests: FAILED (see above)"; fi
+exit "$status"

@@ -3,12 +3,7 @@
 // rest of the suite stays useful until it is fixed. When a run no longer sees one, the runner
 // says so: delete the entry then. Keep this list short and every pattern narrow.
 export const KNOWN = [
-  {
-    id: "F3 process-map terminal names overflow their boxes",
-    // src/render/svg.rs cuts stage names by character count, not width: "Closed lost / no deci…"
-    // runs past the right edge of its box (pages.test.mjs, process map).
-    match: /^process map: text "[^"]*" runs past its stage shape by \d+px$/,
-  },
+  // (none open: F1 and F3 are fixed, see FINDINGS.md)
 ];
 
 const seen = new Set();

@@ -100,13 +100,17 @@ const byType = type => {
       need(name.trim(), "process map has no accessible name");
       const rows = $$(".fb-process-table tbody tr").length;
       need($$("svg.process-map a").length === rows, `process map has ${$$("svg.process-map a").length} stage links, the table ${rows} stages`);
+      // Every label lies inside its shape (a chevron's slanted edges included): all four
+      // corners of each text's box, with 2 px to spare, are in the shape's fill.
       for (const a of $$("svg.process-map a")) {
         const shape = a.querySelector(".stage-shape");
         if (!shape) continue;
-        const sb = shape.getBBox();
         for (const tx of a.querySelectorAll("text")) {
-          const b = tx.getBBox(), over = Math.round(b.x + b.width - (sb.x + sb.width));
-          if (over > 0) p.push(`process map: text "${tx.textContent}" runs past its stage shape by ${over}px`);
+          const b = tx.getBBox(), m = 2;
+          const corners = [[b.x - m, b.y - m], [b.x + b.width + m, b.y - m], [b.x - m, b.y + b.height + m], [b.x + b.width + m, b.y + b.height + m]];
+          const out = corners.filter(([x, y]) => !shape.isPointInFill(new DOMPoint(x, y)));
+          if (out.length) p.push(`process map: text "${tx.textContent}" (${Math.round(b.width)}px wide) is not inside its stage shape`);
+          if (/…/.test(tx.textContent)) p.push(`process map: text "${tx.textContent}" is cut short`);
         }
       }
     }

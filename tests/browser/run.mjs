@@ -86,13 +86,14 @@ for (const t of selected) {
   const t0 = Date.now();
   let { ctx, error, problems } = await runOnce(t);
   // Chromium lost mid-test (a renderer or the browser killed on a loaded machine) says nothing
-  // about the site: start a fresh browser and run the test once more, and say so.
-  if (error && isBrowserLoss(error)) {
-    const why = String(error.message).split("\n")[0];
+  // about the site: start a fresh browser and run the test again (twice at most), and say so.
+  const retries = [];
+  while (error && isBrowserLoss(error) && retries.length < 2) {
+    retries.push(String(error.message).split("\n")[0]);
     await closeBrowser();
     ({ ctx, error, problems } = await runOnce(t));
-    ctx.logs.unshift(`retried once with a fresh Chromium after: ${why}`);
   }
+  if (retries.length) ctx.logs.unshift(...retries.map(why => `retried with a fresh Chromium after: ${why}`));
   const detail = [...ctx.logs.map(l => "# " + l)];
   if (error?.brief) detail.push(error.message);
   else if (error) detail.push(error.stack ? error.stack.split("\n").filter(l => !/node_modules|node:internal/.test(l)).slice(0, 12).join("\n") : String(error));

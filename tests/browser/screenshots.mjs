@@ -2,12 +2,14 @@
 // Screenshots for humans: one PNG per page type × width (390, 1280) × theme (light, dark),
 // written to the folder given on the command line (not committed anywhere).
 //
-//   node screenshots.mjs OUTDIR [--site DIR] [--only TYPE,TYPE] [--full] [--max-height PX]
+//   node screenshots.mjs OUTDIR [--site DIR] [--only TYPE,TYPE] [--widths 390,1280] [--themes light,dark]
+//                        [--full] [--max-height PX] [--tile PX]
 //
 // Pages are served from 127.0.0.1 by lib/server.mjs; requests to other hosts are refused and
 // reported, as are console errors. Page types are those of lib/site.mjs (home, section, page,
 // playbook, framework, coaching, stage, ...). By default a shot covers the page from the top
-// down to --max-height (default 2400 px); --full takes whole pages.
+// down to --max-height (default 2400 px); --full takes whole pages; --tile PX cuts each shot into
+// pieces PX high (NAME-1.png, NAME-2.png, ...), small enough to read on a screen.
 import fs from "node:fs";
 import path from "node:path";
 import { newContext, monitor, closeBrowser } from "./lib/browser.mjs";
@@ -20,9 +22,12 @@ const site = opt("--site", null);
 if (site) process.env.FIELDBOOK_SITE = site;
 const only = (opt("--only", "") || "").split(",").filter(Boolean);
 const maxHeight = Number(opt("--max-height", "2400"));
+const tile = Number(opt("--tile", "0"));
+const widths = opt("--widths", "390,1280").split(",").map(Number);
+const themes = opt("--themes", "light,dark").split(",");
 const out = args[0];
 if (!out || args.length !== 1) {
-  console.error("usage: node screenshots.mjs OUTDIR [--site DIR] [--only TYPE,TYPE] [--full] [--max-height PX]");
+  console.error("usage: node screenshots.mjs OUTDIR [--site DIR] [--only TYPE,TYPE] [--widths W,W] [--themes T,T] [--full] [--max-height PX] [--tile PX]");
   process.exit(2);
 }
 const { SITE_DIR, pageTypes, checkSite } = await import("./lib/site.mjs");
@@ -32,19 +37,27 @@ const server = await serveStatic(SITE_DIR);
 const slug = s => s.replace(/[^a-z0-9]+/gi, "-").toLowerCase();
 let shots = 0, problems = [];
 try {
-  for (const theme of ["light", "dark"]) {
-    for (const width of [390, 1280]) {
+  for (const theme of themes) {
+    for (const width of widths) {
       const ctx = await newContext({ colorScheme: theme, width, height: width < 600 ? 844 : 900 });
       const page = await ctx.newPage();
       const mon = monitor(page);
-      for (const { type, url } of pageTypes()) {
+      // The search page once more with a query, to see its results.
+      const types = [...pageTypes(), { type: "search results", url: `${pageTypes().find(p => p.type === "search").url}?q=discovery` }];
+      for (const { type, url } of types) {
         if (only.length && !only.includes(type)) continue;
         await page.goto(server.url + url, { waitUntil: "load" });
+        if (url.includes("?q=")) await page.waitForFunction(() => document.querySelector("#fb-search-page a[href]"), null, { timeout: 15_000 }).catch(() => problems.push(`no search results shown on ${url}`));
         await page.evaluate(() => document.fonts && document.fonts.ready);
         const height = await page.evaluate(() => document.documentElement.scrollHeight);
-        const file = path.join(out, `${slug(type)}-${width}-${theme}.png`);
-        await page.screenshot({ path: file, fullPage: true, timeout: 120_000, ...(full ? {} : { clip: { x: 0, y: 0, width, height: Math.min(height, maxHeight) } }) });
-        shots++;
+        const name = `${slug(type)}-${width}-${theme}`;
+        const bottom = full ? height : Math.min(height, maxHeight);
+        const step = tile > 0 ? tile : bottom;
+        for (let y = 0, i = 1; y < bottom; y += step, i++) {
+          const file = path.join(out, tile > 0 ? `${name}-${i}.png` : `${name}.png`);
+          await page.screenshot({ path: file, fullPage: true, timeout: 120_000, clip: { x: 0, y, width, height: Math.min(step, bottom - y) } });
+          shots++;
+        }
         problems.push(...mon.take());
       }
       await ctx.close();

@@ -5,5 +5,6 @@ mod build;
 mod cli;
 mod git;
 mod safety;
+mod serve;
 mod support;
 mod workflow;

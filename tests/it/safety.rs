@@ -222,7 +222,10 @@ fn hostile_content_is_inert() {
         }
         checked += 1;
         let html = String::from_utf8(bytes).unwrap();
-        let lower = html.to_lowercase();
+        // The theme's own scorecard form on framework pages is the one form allowed.
+        let lower = html
+            .to_lowercase()
+            .replace("<form class=\"fb-sc-form\"", "<scorecard-form");
         for needle in [
             "<script>alert",
             "=\"javascript:",

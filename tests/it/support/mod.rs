@@ -43,6 +43,20 @@ impl SiteTest {
         site
     }
 
+    /// Copies a fixture folder into memory-backed storage (/dev/shm) where there is one, for
+    /// tests of timing that a busy disk would disturb.
+    pub fn fixture_in_memory(name: &str) -> SiteTest {
+        let shm = Path::new("/dev/shm");
+        let dir = if shm.is_dir() {
+            tempfile::tempdir_in(shm)
+        } else {
+            tempfile::tempdir()
+        };
+        let site = SiteTest { dir: dir.unwrap() };
+        copy_tree(&fixtures().join(name), site.path());
+        site
+    }
+
     /// Copies a fixture folder from tests/fixtures.
     pub fn fixture(name: &str) -> SiteTest {
         let site = SiteTest {
@@ -281,3 +295,279 @@ pub fn main_of(html: &str) -> String {
 
 /// A minimal valid site.toml plus the given extra text.
 pub const SITE: &str = "//- site.toml\n[site]\ntitle = \"Test\"\n";
+
+// ---------------------------------------------------------------------------------------
+// `fieldbook serve`: a running server, a minimal HTTP/1.0 client and an event-stream reader
+// over plain TcpStreams (no HTTP client crate needed).
+
+/// A `fieldbook serve --port 0` child process, killed on drop.
+pub struct Server {
+    pub child: std::process::Child,
+    /// `127.0.0.1:PORT`.
+    pub addr: String,
+    /// Everything printed on stderr so far.
+    pub stderr: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+/// The debounce quiet time the serve tests run with: longer than the default so a loaded
+/// machine's scheduling gaps never split one save into two rebuilds.
+pub const TEST_DEBOUNCE_MS: &str = "100";
+
+impl SiteTest {
+    /// Starts `fieldbook serve --port 0 <extra>` and waits for the URL it prints.
+    pub fn serve(&self, extra: &[&str]) -> Server {
+        self.serve_with_env(extra, &[])
+    }
+
+    /// [`SiteTest::serve`] with more environment variables.
+    pub fn serve_with_env(&self, extra: &[&str], env: &[(&str, &str)]) -> Server {
+        use std::io::BufRead as _;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_fieldbook"))
+            .args(["serve", "--port", "0"])
+            .args(extra)
+            .envs(env.iter().copied())
+            .current_dir(self.path())
+            .env("FIELDBOOK_TODAY", TODAY)
+            .env("FIELDBOOK_DEBOUNCE_MS", TEST_DEBOUNCE_MS)
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let text = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let sink = std::sync::Arc::clone(&text);
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                {
+                    let mut all = sink.lock().unwrap();
+                    all.push_str(&line);
+                    all.push('\n');
+                }
+                if let Some(url) = line.strip_prefix("serving http://") {
+                    let _ = tx.send(url.trim_end_matches('/').to_string());
+                }
+            }
+        });
+        let addr = match rx.recv_timeout(std::time::Duration::from_secs(60)) {
+            Ok(addr) => addr,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("serve printed no URL; stderr:\n{}", text.lock().unwrap());
+            }
+        };
+        Server {
+            child,
+            addr,
+            stderr: text,
+        }
+    }
+}
+
+/// An HTTP response.
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+impl Server {
+    /// GETs `path` as written (no normalisation, no encoding).
+    pub fn get(&self, path: &str) -> Response {
+        self.request("GET", path.as_bytes())
+    }
+
+    /// Sends a request line with `raw` as the target, byte for byte.
+    pub fn request(&self, method: &str, raw: &[u8]) -> Response {
+        use std::io::{Read as _, Write as _};
+        let mut stream = std::net::TcpStream::connect(&self.addr).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(60)))
+            .unwrap();
+        let mut request = format!("{method} ").into_bytes();
+        request.extend_from_slice(raw);
+        request.extend_from_slice(b" HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+        stream.write_all(&request).unwrap();
+        let mut bytes = Vec::new();
+        stream.read_to_end(&mut bytes).unwrap();
+        parse_response(&bytes)
+    }
+
+    /// The served files' paths, once deferred files are done.
+    pub fn manifest(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.get("/__fieldbook/manifest").body).unwrap()
+    }
+
+    /// Opens the event stream.
+    pub fn events(&self) -> Events {
+        Events::open(&self.addr)
+    }
+
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// Sends SIGINT (Ctrl-C) and waits for the exit code.
+    pub fn interrupt(mut self) -> Option<i32> {
+        // SAFETY: kill(2) with our own child's pid.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGINT) };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while std::time::Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        None
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn parse_response(bytes: &[u8]) -> Response {
+    let split = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("no header end");
+    let head = String::from_utf8_lossy(&bytes[..split]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Response {
+        status,
+        headers,
+        body: bytes[split + 4..].to_vec(),
+    }
+}
+
+/// One server-sent event.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub kind: String,
+    pub data: serde_json::Value,
+}
+
+/// A reader of the event stream (`/__fieldbook/events`).
+pub struct Events {
+    rx: std::sync::mpsc::Receiver<Event>,
+}
+
+impl Events {
+    fn open(addr: &str) -> Events {
+        use std::io::{BufRead as _, Write as _};
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream.write_all(b"GET /__fieldbook/events HTTP/1.0\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut reader = std::io::BufReader::new(stream);
+            let (mut kind, mut data) = (String::new(), String::new());
+            let mut ready = Some(ready_tx);
+            let mut line = String::new();
+            loop {
+                line.clear();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                    return;
+                }
+                let l = line.trim_end_matches(['\r', '\n']);
+                if l.starts_with(':') {
+                    if let Some(r) = ready.take() {
+                        let _ = r.send(());
+                    }
+                } else if let Some(k) = l.strip_prefix("event:") {
+                    kind = k.trim().to_string();
+                } else if let Some(d) = l.strip_prefix("data:") {
+                    data.push_str(d.trim_start());
+                } else if l.is_empty() && !kind.is_empty() {
+                    if let Some(r) = ready.take() {
+                        let _ = r.send(());
+                    }
+                    let value = serde_json::from_str(&data).unwrap_or(serde_json::Value::Null);
+                    if tx
+                        .send(Event {
+                            kind: std::mem::take(&mut kind),
+                            data: value,
+                        })
+                        .is_err()
+                    {
+                        return;
+                    }
+                    data.clear();
+                }
+            }
+        });
+        ready_rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("event stream did not open");
+        Events { rx }
+    }
+
+    /// The next event within `secs`.
+    pub fn next(&self, secs: u64) -> Option<Event> {
+        self.rx
+            .recv_timeout(std::time::Duration::from_secs(secs))
+            .ok()
+    }
+
+    /// The next event, which must come within 30 s and be of `kind`.
+    pub fn expect(&self, kind: &str) -> Event {
+        let event = self.next(30).unwrap_or_else(|| panic!("no `{kind}` event"));
+        assert_eq!(event.kind, kind, "{event:?}");
+        event
+    }
+
+    /// Skips events until one of `kind` (within 30 s each); for bursts a loaded machine may
+    /// split into several rebuilds.
+    pub fn expect_eventually(&self, kind: &str) -> Event {
+        loop {
+            let event = self.next(30).unwrap_or_else(|| panic!("no `{kind}` event"));
+            if event.kind == kind {
+                return event;
+            }
+        }
+    }
+
+    /// Events arriving within `millis` of quiet.
+    pub fn collect(&self, millis: u64) -> Vec<Event> {
+        let mut out = Vec::new();
+        while let Ok(e) = self
+            .rx
+            .recv_timeout(std::time::Duration::from_millis(millis))
+        {
+            out.push(e);
+        }
+        out
+    }
+}

@@ -1,7 +1,7 @@
 // fieldbook search UI: the search dialog (`/`, Ctrl-K) and the results page (search/?q=).
-// This file is the body of `function (E, CSS)`: the build (src/search/loader.rs) minifies it into
-// `search/ui-<hash>.js` with the styles of search.css; the engine (search.js) loads it on first
-// use and calls it with its API E = {run, href, fold, facet, FACETS}. It returns {open, page}.
+// This file is the body of `function (E)`: the build (src/search/loader.rs) minifies it into the
+// entry script with the styles of search.css (as CSS); the engine (search.js) calls it on first
+// use with its API E = {run, href, fold, facet, FACETS}. It returns {open, page}.
 // Page text is only ever inserted with textContent / createTextNode.
 var D = document, run = E.run, href = E.href, fold = E.fold, facet = E.facet, FACETS = E.FACETS;
 var el = (tag, cls, text, attrs) => {
@@ -97,7 +97,8 @@ var panel = (host, page) => {
   var update = (delay) => {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      var mine = ++seq, q = input.value, o = { limit: page ? 50 : 10 };
+      // The dialog shows the best few (each costs result data); the results page shows more.
+      var mine = ++seq, q = input.value, o = { limit: page ? 50 : 6 };
       FACETS.forEach((f) => { if (filters[f]) o[f] = filters[f]; });
       if (page) {
         var u = new URL(location.href);
@@ -115,7 +116,13 @@ var panel = (host, page) => {
     if (open && last) counts(last);
   };
   toggle.onclick = () => showFilters(facetBox.hidden);
-  input.oninput = () => update(60);
+  // Typing waits for a pause (60 ms); a query pasted or filled in at once runs at once.
+  var typed = '';
+  input.oninput = () => {
+    var q = input.value, step = Math.abs(q.length - typed.length);
+    typed = q;
+    update(step > 1 ? 0 : 60);
+  };
   input.onkeydown = (e) => {
     var k = e.key, it;
     if (k == 'ArrowDown' || k == 'ArrowUp') {
