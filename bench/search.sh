@@ -37,8 +37,11 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # and wall seconds, and the search stage's own wall time (`--verbose`). Prints
 # "cpu_with cpu_without wall_with wall_without stage".
 build_cost() {
-  local root="$1" output="$2" off="$out/nosearch-$(basename "$output")"
-  rm -rf "$off" && mkdir -p "$off" && cp -r "$root/content" "$off/content"
+  local root="$1" output="$2"
+  local off="$out/nosearch-$(basename "$output")"
+  rm -rf "$off"
+  mkdir -p "$off"
+  cp -r "$root/content" "$off/content"
   python3 - "$root/site.toml" "$off/site.toml" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
@@ -54,7 +57,8 @@ PY
       [ "$variant" = without ] && r="$off" o="$off/public"
       rm -rf "$o" "$(dirname "$o")/.$(basename "$o").fieldbook-prev"
       FIELDBOOK_TODAY=$today /usr/bin/time -f "time %U %S %e" nice -n 19 "$bin" --verbose --root "$r" build --output "$o" 2>&1 |
-        awk -v v="$variant" '$1 == "search" { s = $2 } $1 == "time" { printf "%s %.3f %.3f %s\n", v, $2 + $3, $4, (s == "" ? 0 : s) }'
+        awk -v v="$variant" '$1 == "search" { s = $2 } /^built / { ok = 1 } $1 == "time" { t = sprintf("%s %.3f %.3f %s", v, $2 + $3, $4, (s == "" ? 0 : s)) }
+          END { if (!ok) { print "build failed (" v " search)" > "/dev/stderr"; exit 1 } print t }'
     done
   done | python3 -c '
 import sys, statistics as st
@@ -87,7 +91,8 @@ r = json.load(open(sys.argv[1]))
 cpu_with, cpu_without, wall_with, wall_without, stage = map(float, sys.argv[2].split())
 f, l, c, w, m = r["firstQuery"], r["laterQuery"], r["coldMs"], r["warmMs"], r["mrr5"]
 kb = lambda b: f"{b / 1000:.1f} KB"
-print(f"== {r['label']}: {r['queries']} known-item queries, {r['coldRuns']} in fresh contexts")
+print(f"== {r['label']}: {r['queries']} known-item queries, {r['coldRuns']} in fresh contexts"
+      + (f" ({r['leftOut']} left out: the machine stalled)" if r.get("leftOut") else ""))
 print(f"first query (dialog, search UI included): {kb(f['bytesP50'])} p50 / {kb(f['bytesP90'])} p90, "
       f"{f['requestsP50']:g} requests p50 / {f['requestsP90']:g} p90   [target <= 30 KB, <= 6]")
 print(f"  files per first query: " + ", ".join(f"{k} {v}" for k, v in f["filesPerQuery"].items()))
