@@ -11,7 +11,6 @@ SIZES=${SIZES:-"1000 10000"}
 EDITS=${EDITS:-30}
 LONG=${LONG:-500}
 CORPUS=${CORPUS:-../shared/bench/fieldbook_corpus.py}
-[ -f "$CORPUS" ] || CORPUS=/work/shared/bench/fieldbook_corpus.py
 OUT=bench/out/serve
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 cargo build --release --quiet --bin fieldbook --example serve_bench

@@ -318,10 +318,11 @@ const TOP_KEYS: &[&str] = &[
 impl Config {
     /// Parses and validates `site.toml`. Errors are diagnostics; warnings come back alongside.
     pub fn parse(source: &SourceFile) -> Result<(Config, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let config: Config = match toml::from_str(&source.text) {
+        let mut config: Config = match toml::from_str(&source.text) {
             Ok(config) => config,
             Err(err) => return Err(vec![toml_error(source, &err)]),
         };
+        config.clean_names();
         let diagnostics = config.validate(source);
         if diagnostics
             .iter()
@@ -330,6 +331,29 @@ impl Config {
             return Err(diagnostics);
         }
         Ok((config, diagnostics))
+    }
+
+    /// Names shown as titles are cleaned like page titles: no bidi override or isolate
+    /// controls (they make a tab title read differently from what it is), no control
+    /// characters.
+    fn clean_names(&mut self) {
+        let clean = crate::model::page::clean_text;
+        self.site.title = clean(&self.site.title);
+        for team in &mut self.teams {
+            team.name = clean(&team.name);
+        }
+        for person in &mut self.people {
+            person.name = clean(&person.name);
+        }
+        for role in &mut self.roles {
+            role.name = clean(&role.name);
+        }
+        for persona in &mut self.personas {
+            persona.name = clean(&persona.name);
+        }
+        for stage in &mut self.stages {
+            stage.name = clean(&stage.name);
+        }
     }
 
     /// Applies command-line overrides.
@@ -536,6 +560,17 @@ mod tests {
         assert_eq!(errors[0].message, "unknown key `base_ur` in site.toml");
         assert_eq!(errors[0].help.as_deref(), Some("did you mean `base_url`?"));
         assert_eq!(errors[0].span.unwrap().line, 3);
+    }
+
+    #[test]
+    fn bidi_controls_are_removed_from_names() {
+        let config = parse(
+            "[site]\ntitle = \"Hand\\u202ebook\"\n[[people]]\nid = \"m\"\nname = \"Mallory \\u202Eyrollam\\u202C\"\n[[stages]]\nid = \"s\"\nname = \"Dis\\u2066covery\\u2069\"\norder = 1\nbuyer_phase = \"p\"\nexit = [\"e\"]\n",
+        )
+        .unwrap();
+        assert_eq!(config.site.title, "Handbook");
+        assert_eq!(config.people[0].name, "Mallory yrollam");
+        assert_eq!(config.stages[0].name, "Discovery");
     }
 
     #[test]

@@ -301,11 +301,13 @@ fn run_cached(
         .flatten()
         .any(|d| d.severity == Severity::Error);
     let mut search_script = String::new();
+    let mut search_paths = Vec::new();
     let mut rendered_ok = false;
     if let Some(templates) = &mut templates {
         if !body_errors && !diagnostics.iter().any(|d| d.severity == Severity::Error) {
             let (search_files, script) = crate::cmd::search_index::build(&site);
             search_script = script.clone();
+            search_paths = search_files.iter().map(|f| f.path.clone()).collect();
             clock.lap("search");
             let extras = render::Extras {
                 static_files: &input.static_files,
@@ -352,6 +354,7 @@ fn run_cached(
                 static_files: input.static_files,
                 assets: input.assets,
                 search_script,
+                search_paths,
             });
             None
         }

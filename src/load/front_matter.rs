@@ -2,6 +2,7 @@
 //! [`FrontMatter`]. YAML errors point at the line of the Markdown file, not of the block.
 //! The only module that imports serde_yaml.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
@@ -311,12 +312,16 @@ pub fn parse(source: &SourceFile, split: Split) -> (Option<FrontMatter>, Vec<Dia
             return (Some(FrontMatter::default()), diagnostics);
         }
     };
+    // Found once for all unknown keys: a search per key is quadratic in a front matter of
+    // many keys (issue #7: 100,000 keys must build in linear time).
+    let mut key_lines = None;
     for key in mapping.keys() {
         let Some(key) = key.as_str() else { continue };
         if !KNOWN_KEYS.contains(&key) {
             let mut d =
                 Diagnostic::warning("unknown-key", format!("unknown front matter key `{key}`"));
-            if let Some((line, col)) = key_position(source, start, end, key) {
+            let lines = key_lines.get_or_insert_with(|| top_level_keys(source, start, end));
+            if let Some((line, col)) = lines.get(key).map(|&offset| source.line_col(offset)) {
                 d = d.at_line_col(source, line, col, key.chars().count());
             } else {
                 d = d.in_file(&source.path);
@@ -421,6 +426,26 @@ pub fn key_position(
         pos += line.len();
     }
     None
+}
+
+/// The byte offset of each `key:` line in the YAML block (the first, if a key repeats): the
+/// text before the first `: ` (or a final `:`), as [`key_position`] finds it.
+fn top_level_keys(source: &SourceFile, start: usize, end: usize) -> HashMap<&str, usize> {
+    let mut keys = HashMap::new();
+    let mut pos = start;
+    for line in source.text[start..end].split_inclusive('\n') {
+        let text = line.trim_end_matches(['\n', '\r']);
+        let colon = text
+            .match_indices(':')
+            .map(|(i, _)| i)
+            .find(|&i| matches!(text.as_bytes().get(i + 1), None | Some(b' ' | b'\t')));
+        if let Some(colon) = colon {
+            keys.entry(text[..colon].trim_end_matches([' ', '\t']))
+                .or_insert(pos);
+        }
+        pos += line.len();
+    }
+    keys
 }
 
 /// Byte range of `needle` in the value of top-level `key` (the key's line and its
@@ -564,5 +589,34 @@ mod tests {
         let sp = split(&s).unwrap();
         let (a, b) = value_range(&s, sp.yaml.unwrap(), "stages", "evaluat").unwrap();
         assert_eq!(&s.text[a..b], "evaluat");
+    }
+
+    #[test]
+    fn top_level_keys_agree_with_key_position() {
+        let s = source("---\ntitle: T\ntittle : x\na:b: y\nextra:\n  nested: 1\nlast:\n---\n");
+        let (start, end) = split(&s).unwrap().yaml.unwrap();
+        let keys = top_level_keys(&s, start, end);
+        for key in ["title", "tittle", "a:b", "extra", "last"] {
+            assert_eq!(
+                keys.get(key).map(|&offset| s.line_col(offset)),
+                key_position(&s, start, end, key),
+                "{key}"
+            );
+        }
+        assert!(!keys.contains_key("nested"));
+    }
+
+    /// Issue #7: a front matter of many unknown keys is linear, not a search per key.
+    #[test]
+    fn many_unknown_keys_are_each_reported_at_their_line() {
+        let mut text = String::from("---\ntitle: T\n");
+        for i in 0..2000 {
+            text.push_str(&format!("key{i}: v\n"));
+        }
+        text.push_str("---\n");
+        let s = source(&text);
+        let (_, diags) = parse(&s, split(&s).unwrap());
+        assert_eq!(diags.len(), 2000);
+        assert_eq!(diags[1999].span.as_ref().map(|span| span.line), Some(2002));
     }
 }

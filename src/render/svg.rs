@@ -74,7 +74,12 @@ impl Label {
     fn depth(&self) -> i64 {
         let names = self.name.len().max(1) as i64 - 1;
         let phases = self.phase.len() as i64;
-        names * NAME_LEAD + if phases > 0 { 20 + (phases - 1) * PHASE_LEAD } else { 0 }
+        names * NAME_LEAD
+            + if phases > 0 {
+                20 + (phases - 1) * PHASE_LEAD
+            } else {
+                0
+            }
     }
 }
 
@@ -112,7 +117,11 @@ pub fn process_map(stages: &[StageBox<'_>]) -> String {
 
     let top = 10;
     let ends_top = top + h + 30;
-    let height = if ends.is_empty() { top + h + 10 } else { ends_top + box_h + 10 };
+    let height = if ends.is_empty() {
+        top + h + 10
+    } else {
+        ends_top + box_h + 10
+    };
     let mut out = format!(
         "<svg class=\"process-map\" role=\"group\" aria-labelledby=\"process-map-title\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"process-map-title\">Sales process: {} stages</title>",
         stages.len()
@@ -172,8 +181,16 @@ fn char_width(c: char) -> u32 {
         'W' => 1000,
         c if c.is_ascii_uppercase() => 790,
         '…' | '—' => 1000,
-        c if ('\u{2E80}'..='\u{9FFF}').contains(&c) || ('\u{AC00}'..='\u{D7AF}').contains(&c) => 1000,
-        c if c.is_control() || ('\u{200B}'..='\u{200F}').contains(&c) || ('\u{202A}'..='\u{202E}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c) => 0,
+        c if ('\u{2E80}'..='\u{9FFF}').contains(&c) || ('\u{AC00}'..='\u{D7AF}').contains(&c) => {
+            1000
+        }
+        c if c.is_control()
+            || ('\u{200B}'..='\u{200F}').contains(&c)
+            || ('\u{202A}'..='\u{202E}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c) =>
+        {
+            0
+        }
         _ => 720,
     }
 }
@@ -186,7 +203,11 @@ fn wrap(text: &str, px: f64, bold: bool, width: f64, max_lines: usize) -> Vec<St
     let mut line = String::new();
     let mut words = text.split_whitespace().peekable();
     while let Some(word) = words.next() {
-        let joined = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+        let joined = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
         if fits(&joined) {
             line = joined;
             continue;
@@ -233,7 +254,10 @@ fn longest_fitting_prefix(s: &str, fits: &dyn Fn(&str) -> bool) -> usize {
 fn with_ellipsis(line: &str, fits: &dyn Fn(&str) -> bool) -> String {
     let mut text = line.trim_end().to_string();
     loop {
-        let candidate = format!("{}…", text.trim_end_matches([' ', ',', ';', ':', '.', '/', '-']));
+        let candidate = format!(
+            "{}…",
+            text.trim_end_matches([' ', ',', ';', ':', '.', '/', '-'])
+        );
         if fits(&candidate) || text.is_empty() {
             return candidate;
         }
@@ -298,7 +322,10 @@ mod tests {
         let lines = wrap(text, 12.0, false, width, max_lines);
         assert_eq!(lines, expected);
         for line in &lines {
-            assert!(text_width(line, 12.0, false) <= width, "{line:?} is wider than {width}");
+            assert!(
+                text_width(line, 12.0, false) <= width,
+                "{line:?} is wider than {width}"
+            );
         }
     }
 
@@ -313,7 +340,11 @@ mod tests {
             "Living with the status quo; not looking for a solution",
             140.0,
             4,
-            &["Living with the status", "quo; not looking for a", "solution"],
+            &[
+                "Living with the status",
+                "quo; not looking for a",
+                "solution",
+            ],
         );
     }
 
@@ -359,7 +390,10 @@ mod tests {
             stage("Closed lost / no decision", true),
         ]);
         assert!(svg.contains(">Closed lost / no decision</text>"), "{svg}");
-        assert!(svg.contains("width=\"388\""), "two boxes of two columns each: {svg}");
+        assert!(
+            svg.contains("width=\"388\""),
+            "two boxes of two columns each: {svg}"
+        );
         assert!(!svg.contains('…'), "{svg}");
     }
 }

@@ -88,6 +88,8 @@ pub(crate) struct Snapshot {
     pub static_files: Vec<(String, Vec<u8>)>,
     pub assets: Vec<String>,
     pub search_script: String,
+    /// Paths of the search index files this run made.
+    pub search_paths: Vec<String>,
 }
 
 impl Snapshot {
@@ -694,8 +696,7 @@ impl Live {
                 .map(|(name, _)| format!("static/{name}")),
         );
         reserved.insert("static/syntax.css".into());
-        let (search_files, _) = crate::cmd::search_index::build(&snap.site);
-        let search_paths: Vec<String> = search_files.into_iter().map(|f| f.path).collect();
+        let search_paths = snap.search_paths.clone();
         reserved.extend(search_paths.iter().cloned());
         Some(Live {
             prepared,

@@ -133,7 +133,9 @@ var panel = (host, page) => {
       location.href = it.firstChild.href;
     }
   };
-  showFilters(page);
+  // The results page opens its filters, except on a phone, where they would push the first
+  // result below the screen (the Filters button shows them).
+  showFilters(page && !(window.matchMedia && matchMedia('(max-width: 600px)').matches));
   return { input: input, update: update };
 };
 
