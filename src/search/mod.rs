@@ -161,13 +161,18 @@ fn cluster_order(docs: &[SearchDoc]) -> Vec<usize> {
     let keys: Vec<Vec<(u32, &str)>> = titles
         .iter()
         .map(|words| {
-            let mut k: Vec<(u32, &str)> = words.iter().map(|w| (df[w.as_str()], w.as_str())).collect();
+            let mut k: Vec<(u32, &str)> =
+                words.iter().map(|w| (df[w.as_str()], w.as_str())).collect();
             k.sort_unstable();
             k.dedup();
             k
         })
         .collect();
     let mut order: Vec<usize> = (0..docs.len()).collect();
-    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then_with(|| docs[a].url.cmp(&docs[b].url)));
+    order.sort_by(|&a, &b| {
+        keys[a]
+            .cmp(&keys[b])
+            .then_with(|| docs[a].url.cmp(&docs[b].url))
+    });
     order
 }

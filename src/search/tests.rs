@@ -289,7 +289,10 @@ fn shard_terms(index: &SearchIndex) -> Vec<Term> {
 
 /// The index's number for input page `d` (the index numbers pages by `cluster_order`).
 fn index_id(docs: &[SearchDoc], d: u32) -> u32 {
-    super::cluster_order(docs).iter().position(|&x| x == d as usize).unwrap() as u32
+    super::cluster_order(docs)
+        .iter()
+        .position(|&x| x == d as usize)
+        .unwrap() as u32
 }
 
 /// Input page numbers -> the index's, sorted (as postings are).
