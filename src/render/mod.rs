@@ -235,7 +235,7 @@ pub fn output_path(url: &str) -> String {
 }
 
 /// Builds the values every page shares and sets them as the templates' globals.
-pub fn prepare(site: &Site, templates: &mut Templates, search_script: &str) -> context::Shared {
+fn prepare(site: &Site, templates: &mut Templates, search_script: &str) -> context::Shared {
     let asset_paths = json!({"css": "static/fieldbook.css", "js": "static/fieldbook.js", "syntax": "static/syntax.css"});
     let shared = context::shared(site, search_script, &asset_paths);
     templates.set_globals(&[("site", &shared.site), ("build", &shared.build)]);
@@ -243,7 +243,7 @@ pub fn prepare(site: &Site, templates: &mut Templates, search_script: &str) -> c
 }
 
 /// Each page's place in the reading order (`usize::MAX` for pages not in it).
-pub fn positions(site: &Site) -> Vec<usize> {
+fn positions(site: &Site) -> Vec<usize> {
     let mut pos = vec![usize::MAX; site.pages.len()];
     for (n, &i) in site.reading_order.iter().enumerate() {
         pos[i] = n;
