@@ -94,6 +94,12 @@ fn print_timings(ui: &Ui, timings: &[(&'static str, f64, u64)]) {
     }
     eprintln!("{:<14} {:>9} {:>9}", "stage", "seconds", "peak MB");
     for (stage, seconds, peak) in timings {
-        eprintln!("{stage:<14} {seconds:>9.3} {peak:>9}");
+        // The search index is built while pages render: its row is part of the render row.
+        let note = if *stage == "search" {
+            "  (during render)"
+        } else {
+            ""
+        };
+        eprintln!("{stage:<14} {seconds:>9.3} {peak:>9}{note}");
     }
 }

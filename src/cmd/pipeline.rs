@@ -72,6 +72,11 @@ struct Clock {
 }
 
 impl Clock {
+    /// Records a stage that ran inside the previous lap, with its own duration.
+    fn overlapped(&mut self, stage: &'static str, seconds: f64) {
+        self.timings.push((stage, seconds, peak_rss_mb()));
+    }
+
     fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
         self.timings
@@ -305,23 +310,33 @@ fn run_cached(
     let mut rendered_ok = false;
     if let Some(templates) = &mut templates {
         if !body_errors && !diagnostics.iter().any(|d| d.severity == Severity::Error) {
-            let (search_files, script) = crate::cmd::search_index::build(&site);
-            search_script = script.clone();
-            search_paths = search_files.iter().map(|f| f.path.clone()).collect();
-            clock.lap("search");
+            search_script = crate::cmd::search_index::script(&site);
             let extras = render::Extras {
                 static_files: &input.static_files,
                 assets: &input.assets,
-                search_files,
-                search_script: script,
+                search_script: search_script.clone(),
             };
             let memo = cache.as_deref_mut().map(|c| &mut c.memo);
-            let render_diagnostics = render::site_with(&site, templates, extras, sink, memo);
+            // Pages name the index only by its fixed entry script, so the index is built
+            // while they render: its sequential parts then overlap the pages' parallel work.
+            let ((search_files, search_time), render_diagnostics) = rayon::join(
+                || {
+                    let start = Instant::now();
+                    let files = crate::cmd::search_index::build(&site);
+                    (files, start.elapsed().as_secs_f64())
+                },
+                || render::site_with(&site, templates, extras, sink, memo),
+            );
+            search_paths = search_files.iter().map(|f| f.path.clone()).collect();
+            for file in search_files {
+                sink.put(file);
+            }
             rendered_ok = !render_diagnostics
                 .iter()
                 .any(|d| d.severity == Severity::Error);
             diagnostics.extend(render_diagnostics);
             clock.lap("render");
+            clock.overlapped("search", search_time);
         }
     }
     let history = site.history.status;

@@ -5,11 +5,20 @@ use crate::model::Site;
 use crate::render::OutputFile;
 use crate::search::{self, SearchDoc, SearchOptions, SearchSection};
 
-/// Builds the search index files and returns them with the loader script's path
-/// (empty when search is turned off).
-pub fn build(site: &Site) -> (Vec<OutputFile>, String) {
+/// The path of the script every page loads for search, empty when search is turned off.
+/// Fixed, so pages can be rendered while the index is still being built.
+pub fn script(site: &Site) -> String {
+    if site.config.search.enabled {
+        search::ENTRY.to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// Builds the search index files (none when search is turned off).
+pub fn build(site: &Site) -> Vec<OutputFile> {
     if !site.config.search.enabled {
-        return (Vec::new(), String::new());
+        return Vec::new();
     }
     let docs: Vec<SearchDoc> = site.reading_order.iter().map(|&i| doc(site, i)).collect();
     let options = SearchOptions {
@@ -18,15 +27,14 @@ pub fn build(site: &Site) -> (Vec<OutputFile>, String) {
         default_synonyms: site.config.search.default_synonyms,
     };
     let index = search::build(&docs, &options);
-    let files = index
+    index
         .files
         .into_iter()
         .map(|f| OutputFile::bytes(f.path, f.bytes))
-        .collect();
-    (files, index.entry)
+        .collect()
 }
 
-fn doc(site: &Site, index: usize) -> SearchDoc {
+fn doc(site: &Site, index: usize) -> SearchDoc<'_> {
     let page = &site.pages[index];
     let mut crumbs = Vec::new();
     let mut parent = page.parent;
@@ -43,7 +51,7 @@ fn doc(site: &Site, index: usize) -> SearchDoc {
         .map(|s| SearchSection {
             anchor: s.anchor.clone(),
             heading: s.heading.clone(),
-            text: s.text.clone(),
+            text: s.text.as_str().into(),
         })
         .collect();
     // Playbook and coaching fields live in front matter; make them findable. Framework
@@ -55,7 +63,7 @@ fn doc(site: &Site, index: usize) -> SearchDoc {
             SearchSection {
                 anchor: None,
                 heading: None,
-                text: extra,
+                text: extra.into(),
             },
         );
     }
@@ -69,7 +77,7 @@ fn doc(site: &Site, index: usize) -> SearchDoc {
             sections.push(SearchSection {
                 anchor: Some(c.id.clone()),
                 heading: Some(c.name.clone()),
-                text,
+                text: text.into(),
             });
         }
     }

@@ -56,8 +56,6 @@ pub struct Extras<'a> {
     pub static_files: &'a [(String, Vec<u8>)],
     /// Content assets, content-relative.
     pub assets: &'a [String],
-    /// Files of the search index, already made.
-    pub search_files: Vec<OutputFile>,
     /// Path of the search loader script, empty without search.
     pub search_script: String,
 }
@@ -391,9 +389,6 @@ pub fn site_with(
             path: asset.clone(),
             contents: Contents::Copy(crate::load::walk::join(&content_dir, asset)),
         });
-    }
-    for file in extras.search_files {
-        sink.put(file);
     }
     diagnostics
 }

@@ -168,7 +168,7 @@ fn field(analyzer: &mut Analyzer, scratch: &mut Scratch, text: &str, field: usiz
 /// contiguous run of pages with its own fork of the analyzer; their vocabularies are then
 /// merged in page order, so the result does not depend on the number of threads.
 pub(crate) fn collect(
-    docs: &[SearchDoc],
+    docs: &[&SearchDoc],
     analyzer: &mut Analyzer,
     synonyms: &Synonyms,
 ) -> Collection {
@@ -209,7 +209,7 @@ pub(crate) fn collect(
 
 /// The first pass over `docs`, numbered from `first_doc`.
 fn collect_run(
-    docs: &[SearchDoc],
+    docs: &[&SearchDoc],
     first_doc: u32,
     analyzer: &mut Analyzer,
     synonyms: &Synonyms,

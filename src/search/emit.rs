@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use super::analyzer::Analyzer;
 use super::collect::Collection;
 use super::encode::{
@@ -39,7 +41,7 @@ const SUMMARY_LEN: usize = 90;
 
 /// Everything the layout needs.
 pub(crate) struct Input<'a> {
-    pub docs: &'a [SearchDoc],
+    pub docs: &'a [&'a SearchDoc<'a>],
     pub analyzer: &'a Analyzer,
     pub col: &'a Collection,
     pub postings: &'a [Vec<Posting>],
@@ -211,7 +213,7 @@ fn card(out: &mut String, tables: &mut Tables, doc: &SearchDoc) {
         tables.index(1, &doc.breadcrumb)
     ));
     let summary = if doc.summary.trim().is_empty() {
-        doc.sections.first().map(|s| s.text.as_str()).unwrap_or("")
+        doc.sections.first().map(|s| &*s.text).unwrap_or("")
     } else {
         &doc.summary
     };
@@ -577,8 +579,7 @@ fn fragment(input: &Input, files: &mut Files, stems: &[u32], group: &[usize]) ->
 fn buckets(input: &Input, files: &mut Files) -> String {
     let docs = input.docs;
     let near = neighbours(input);
-    let mut payloads = Vec::new();
-    for (b, chunk) in docs.chunks(BUCKET).enumerate() {
+    let bucket = |(b, chunk): (usize, &[&SearchDoc])| {
         let first = b * BUCKET;
         let mut pages: Vec<usize> = (first..first + chunk.len()).collect();
         // Sections of neighbours: only those their title-word postings link, as "page.sec".
@@ -631,8 +632,9 @@ fn buckets(input: &Input, files: &mut Files) -> String {
         out.push('}');
         tables.write(&mut out);
         out.push('}');
-        payloads.push(out);
-    }
+        out
+    };
+    let payloads: Vec<String> = docs.par_chunks(BUCKET).enumerate().map(bucket).collect();
     generation(files, "d", &payloads)
 }
 
@@ -652,11 +654,10 @@ fn neighbours(input: &Input) -> Vec<Vec<(u32, Vec<u16>)>> {
             }
         }
     }
-    let mut sum = vec![0u32; n];
-    let mut count = vec![0u32; n];
-    let mut touched: Vec<u32> = Vec::new();
-    let mut out = Vec::with_capacity(n);
-    for (d, stems) in title_stems.iter().enumerate() {
+    // Pages are independent: scored in parallel, each worker with its own dense scratch.
+    let scratch = || (vec![0u32; n], vec![0u32; n], Vec::<u32>::new());
+    let nearest = |(sum, count, touched): &mut (Vec<u32>, Vec<u32>, Vec<u32>), d: usize| {
+        let stems = &title_stems[d];
         for &s in stems {
             for p in &input.postings[s as usize] {
                 let q = p.doc as usize;
@@ -672,33 +673,38 @@ fn neighbours(input: &Input) -> Vec<Vec<(u32, Vec<u16>)>> {
             .filter(|&&q| q as usize != d)
             .map(|&q| (sum[q as usize] as u64 * count[q as usize] as u64, q))
             .collect();
-        scored.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
-        out.push(
-            scored
-                .iter()
-                .take(NEIGHBOURS)
-                .map(|&(_, q)| {
-                    let mut secs: Vec<u16> = stems
-                        .iter()
-                        .filter_map(|&s| {
-                            let list = &input.postings[s as usize];
-                            let i = list.binary_search_by_key(&q, |p| p.doc).ok()?;
-                            (list[i].sec > 0).then_some(list[i].sec)
-                        })
-                        .collect();
-                    secs.sort_unstable();
-                    secs.dedup();
-                    (q, secs)
-                })
-                .collect(),
-        );
-        for &q in &touched {
+        // Best score first, then the lower page number: a total order, so the partial
+        // selection below picks the same pages as a full sort.
+        let rank = |x: &(u64, u32), y: &(u64, u32)| y.0.cmp(&x.0).then(x.1.cmp(&y.1));
+        if scored.len() > NEIGHBOURS {
+            scored.select_nth_unstable_by(NEIGHBOURS, rank);
+            scored.truncate(NEIGHBOURS);
+        }
+        scored.sort_unstable_by(rank);
+        let near: Vec<(u32, Vec<u16>)> = scored
+            .iter()
+            .map(|&(_, q)| {
+                let mut secs: Vec<u16> = stems
+                    .iter()
+                    .filter_map(|&s| {
+                        let list = &input.postings[s as usize];
+                        let i = list.binary_search_by_key(&q, |p| p.doc).ok()?;
+                        (list[i].sec > 0).then_some(list[i].sec)
+                    })
+                    .collect();
+                secs.sort_unstable();
+                secs.dedup();
+                (q, secs)
+            })
+            .collect();
+        for &q in touched.iter() {
             sum[q as usize] = 0;
             count[q as usize] = 0;
         }
         touched.clear();
-    }
-    out
+        near
+    };
+    (0..n).into_par_iter().map_init(scratch, nearest).collect()
 }
 
 /// Writes `<prefix><i>-<generation>` files, the generation being the hash of them all, and
@@ -758,9 +764,9 @@ fn lexicon(input: &Input, files: &mut Files) -> Vec<(usize, usize, String)> {
 }
 
 /// One file per facet: values and the pages having each, as varint page-number deltas.
-fn facets(docs: &[SearchDoc], files: &mut Files) -> Vec<(&'static str, String)> {
+fn facets(docs: &[&SearchDoc], files: &mut Files) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
-    type Getter = fn(&SearchDoc) -> Vec<&str>;
+    type Getter = for<'d> fn(&'d SearchDoc<'_>) -> Vec<&'d str>;
     let facets: [(&'static str, Getter); 5] = [
         ("kind", |d| vec![d.kind.as_str()]),
         ("stage", |d| d.stages.iter().map(String::as_str).collect()),

@@ -24,9 +24,14 @@ mod tests;
 
 pub use synonyms::DEFAULT_SYNONYMS;
 
+use std::borrow::Cow;
+
+/// Path of the entry script pages load (see [`SearchIndex::entry`]).
+pub const ENTRY: &str = "search/fieldbook-search.js";
+
 /// One page to index.
 #[derive(Debug, Clone, Default)]
-pub struct SearchDoc {
+pub struct SearchDoc<'a> {
     /// Site-relative URL, no leading slash, ending in `/` (`playbooks/cold-call/`).
     pub url: String,
     /// Page title.
@@ -48,18 +53,19 @@ pub struct SearchDoc {
     /// The page's search keywords (indexed like its summary).
     pub keywords: Vec<String>,
     /// Sections in page order; the first may have no heading (the intro).
-    pub sections: Vec<SearchSection>,
+    pub sections: Vec<SearchSection<'a>>,
 }
 
 /// A part of a page under one `h2`/`h3` (or the intro before the first heading).
 #[derive(Debug, Clone, Default)]
-pub struct SearchSection {
+pub struct SearchSection<'a> {
     /// The heading's `id` on the page, for deep links.
     pub anchor: Option<String>,
     /// The heading text.
     pub heading: Option<String>,
-    /// Plain text of the section.
-    pub text: String,
+    /// Plain text of the section (borrowed from the page where it can be: bodies are most of
+    /// what the indexer reads, and copying them would double the memory they take).
+    pub text: Cow<'a, str>,
 }
 
 /// Index settings from `site.toml`.
@@ -109,13 +115,8 @@ pub fn build(docs: &[SearchDoc], opts: &SearchOptions) -> SearchIndex {
     // The index numbers pages in an order that puts pages with similar titles next to each
     // other, so the results of one query tend to share page buckets (see `cluster_order`).
     let order = cluster_order(docs);
-    let sorted: Vec<SearchDoc>;
-    let docs = if order.iter().enumerate().all(|(i, &d)| i == d) {
-        docs
-    } else {
-        sorted = order.iter().map(|&d| docs[d].clone()).collect();
-        &sorted[..]
-    };
+    let docs: Vec<&SearchDoc> = order.iter().map(|&d| &docs[d]).collect();
+    let docs = &docs[..];
     let mut analyzer = analyzer::Analyzer::new(&opts.language);
     let synonyms =
         synonyms::Synonyms::compile(&mut analyzer, &opts.synonyms, opts.default_synonyms);
@@ -131,13 +132,16 @@ pub fn build(docs: &[SearchDoc], opts: &SearchOptions) -> SearchIndex {
     };
     let manifest = emit::emit(&input, &mut files);
     let entry = loader::entry(&manifest);
-    let name = "fieldbook-search";
+    let name = ENTRY
+        .strip_prefix("search/")
+        .and_then(|n| n.strip_suffix(".js"))
+        .expect("the entry lives in search/");
     files.push(name, entry.into_bytes());
     let mut files = files.files;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     SearchIndex {
         files,
-        entry: format!("search/{name}.js"),
+        entry: ENTRY.to_string(),
     }
 }
 

@@ -9,11 +9,11 @@ use std::path::{Path, PathBuf};
 
 use super::*;
 
-fn section(anchor: Option<&str>, heading: Option<&str>, text: &str) -> SearchSection {
+fn section(anchor: Option<&str>, heading: Option<&str>, text: &str) -> SearchSection<'static> {
     SearchSection {
         anchor: anchor.map(String::from),
         heading: heading.map(String::from),
-        text: text.to_string(),
+        text: text.to_string().into(),
     }
 }
 
@@ -22,7 +22,7 @@ fn strings(items: &[&str]) -> Vec<String> {
 }
 
 /// Four pages: a playbook, a framework, a coaching guide and a section page.
-pub(crate) fn fixture() -> Vec<SearchDoc> {
+pub(crate) fn fixture() -> Vec<SearchDoc<'static>> {
     vec![
         SearchDoc {
             url: "playbooks/cold-call/".into(),

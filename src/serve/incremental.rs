@@ -635,7 +635,7 @@ impl Session {
             .collect();
         let mut remove = Vec::new();
         if live.search {
-            let (search_files, _) = crate::cmd::search_index::build(&snap.site);
+            let search_files = crate::cmd::search_index::build(&snap.site);
             let paths: Vec<String> = search_files.iter().map(|f| f.path.clone()).collect();
             remove = live
                 .search_paths
