@@ -46,6 +46,77 @@ pub(crate) struct Input<'a> {
     pub col: &'a Collection,
     pub postings: &'a [Vec<Posting>],
     pub language: &'a str,
+    /// By page: its card and section references, made once (see [`cards`]).
+    pub cards: &'a [Card<'a>],
+}
+
+/// What a page's result card and section references are, whatever file they go in: a page's
+/// card is written into many files (buckets of its title neighbours, fragments of its terms),
+/// so its escaping, clipping and slug checks are done once.
+pub(crate) struct Card<'a> {
+    /// JSON string.
+    title: String,
+    dir: &'a str,
+    /// `0` (the URL ends in the title's slug) or a JSON string.
+    tail: String,
+    kind: &'a str,
+    breadcrumb: &'a str,
+    /// JSON string, clipped.
+    summary: String,
+    /// `heading,anchor` per section (see [`section_ref`]).
+    sections: Vec<String>,
+}
+
+/// The [`Card`] of every page, made in parallel.
+pub(crate) fn cards<'a>(docs: &[&'a SearchDoc<'a>]) -> Vec<Card<'a>> {
+    docs.par_iter().map(|&doc| Card::new(doc)).collect()
+}
+
+impl<'a> Card<'a> {
+    fn new(doc: &'a SearchDoc<'a>) -> Card<'a> {
+        let url = doc.url.as_str();
+        let cut = url.trim_end_matches('/').rfind('/').map_or(0, |i| i + 1);
+        let (dir, tail) = url.split_at(cut);
+        let mut title = String::new();
+        push_str(&mut title, &doc.title);
+        let slug = simple_slug(&doc.title);
+        let tail = if !slug.is_empty()
+            && tail.len() == slug.len() + 1
+            && tail.starts_with(&slug)
+            && tail.ends_with('/')
+        {
+            "0".to_string()
+        } else {
+            let mut out = String::new();
+            push_str(&mut out, tail);
+            out
+        };
+        let summary = if doc.summary.trim().is_empty() {
+            doc.sections.first().map(|s| &*s.text).unwrap_or("")
+        } else {
+            &doc.summary
+        };
+        let mut clipped = String::new();
+        push_str(&mut clipped, &clip(summary, SUMMARY_LEN));
+        let sections = doc
+            .sections
+            .iter()
+            .map(|s| {
+                let mut out = String::new();
+                section_ref(&mut out, s);
+                out
+            })
+            .collect();
+        Card {
+            title,
+            dir,
+            tail,
+            kind: &doc.kind,
+            breadcrumb: &doc.breadcrumb,
+            summary: clipped,
+            sections,
+        }
+    }
 }
 
 /// Collects output files and guards their hashed names against collisions.
@@ -66,11 +137,14 @@ impl Files {
     pub fn add(&mut self, prefix: &str, payload: &str) -> String {
         let mut salt = 0u32;
         loop {
-            let mut hashed = payload.as_bytes().to_vec();
-            if salt > 0 {
-                hashed.extend_from_slice(&salt.to_le_bytes());
-            }
-            let name = format!("{prefix}-{}", short_hash(&hashed));
+            let hash = if salt == 0 {
+                short_hash(payload.as_bytes())
+            } else {
+                let mut salted = payload.as_bytes().to_vec();
+                salted.extend_from_slice(&salt.to_le_bytes());
+                short_hash(&salted)
+            };
+            let name = format!("{prefix}-{hash}");
             match self.names.get(&name) {
                 Some(&i) if self.files[i].bytes == script(&name, payload) => return name,
                 Some(_) => salt += 1,
@@ -190,34 +264,19 @@ impl Tables {
 
 /// A result card: `[title, dir, tail, kind, breadcrumb, summary]` where the URL is
 /// `D[dir] + tail`, or `D[dir] + slug(title) + "/"` when tail is `0`.
-fn card(out: &mut String, tables: &mut Tables, doc: &SearchDoc) {
-    let url = doc.url.as_str();
-    let cut = url.trim_end_matches('/').rfind('/').map_or(0, |i| i + 1);
-    let (dir, tail) = url.split_at(cut);
+fn card(out: &mut String, tables: &mut Tables, card: &Card) {
+    use std::fmt::Write;
     out.push('[');
-    push_str(out, &doc.title);
-    out.push_str(&format!(",{},", tables.index(0, dir)));
-    let slug = simple_slug(&doc.title);
-    if !slug.is_empty()
-        && tail.len() == slug.len() + 1
-        && tail.starts_with(&slug)
-        && tail.ends_with('/')
-    {
-        out.push('0');
-    } else {
-        push_str(out, tail);
-    }
-    out.push_str(&format!(
+    out.push_str(&card.title);
+    let _ = write!(out, ",{},", tables.index(0, card.dir));
+    out.push_str(&card.tail);
+    let _ = write!(
+        out,
         ",{},{},",
-        tables.index(2, &doc.kind),
-        tables.index(1, &doc.breadcrumb)
-    ));
-    let summary = if doc.summary.trim().is_empty() {
-        doc.sections.first().map(|s| &*s.text).unwrap_or("")
-    } else {
-        &doc.summary
-    };
-    push_str(out, &clip(summary, SUMMARY_LEN));
+        tables.index(2, card.kind),
+        tables.index(1, card.breadcrumb)
+    );
+    out.push_str(&card.summary);
     out.push(']');
 }
 
@@ -542,7 +601,7 @@ fn fragment(input: &Input, files: &mut Files, stems: &[u32], group: &[usize]) ->
             if p.sec > 0 {
                 let section = &input.docs[p.doc as usize].sections[p.sec as usize - 1];
                 entries.push(',');
-                section_ref(&mut entries, section);
+                entries.push_str(&input.cards[p.doc as usize].sections[p.sec as usize - 1]);
                 if j < SNIPPETS {
                     entries.push(',');
                     push_str(&mut entries, &snippet(&section.text, p.off));
@@ -562,7 +621,7 @@ fn fragment(input: &Input, files: &mut Files, stems: &[u32], group: &[usize]) ->
             out.push(',');
         }
         out.push_str(&format!("\"{d}\":"));
-        card(&mut out, &mut tables, &input.docs[d as usize]);
+        card(&mut out, &mut tables, &input.cards[d as usize]);
     }
     out.push_str("},\"e\":{");
     out.push_str(&entries);
@@ -604,7 +663,7 @@ fn buckets(input: &Input, files: &mut Files) -> String {
                 out.push(',');
             }
             out.push_str(&format!("\"{d}\":"));
-            card(&mut out, &mut tables, &docs[d]);
+            card(&mut out, &mut tables, &input.cards[d]);
         }
         out.push_str("},\"s\":{");
         for (i, &d) in pages[..chunk.len()].iter().enumerate() {
@@ -612,11 +671,11 @@ fn buckets(input: &Input, files: &mut Files) -> String {
                 out.push(',');
             }
             out.push_str(&format!("\"{d}\":["));
-            for (j, s) in docs[d].sections.iter().enumerate() {
+            for (j, s) in input.cards[d].sections.iter().enumerate() {
                 if j > 0 {
                     out.push(',');
                 }
-                section_ref(&mut out, s);
+                out.push_str(s);
             }
             out.push(']');
         }
@@ -626,7 +685,7 @@ fn buckets(input: &Input, files: &mut Files) -> String {
                 out.push(',');
             }
             out.push_str(&format!("\"{d}.{sec}\":["));
-            section_ref(&mut out, &docs[d].sections[sec as usize - 1]);
+            out.push_str(&input.cards[d].sections[sec as usize - 1]);
             out.push(']');
         }
         out.push('}');

@@ -123,8 +123,10 @@ pub fn build(docs: &[SearchDoc], opts: &SearchOptions) -> SearchIndex {
     let col = collect::collect(docs, &mut analyzer, &synonyms);
     let postings = scoring::postings(&col, analyzer.stems.len());
     let mut files = emit::Files::new();
+    let cards = emit::cards(docs);
     let input = emit::Input {
         docs,
+        cards: &cards,
         analyzer: &analyzer,
         col: &col,
         postings: &postings,
