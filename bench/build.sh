@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build benchmark: fieldbook on the synthetic handbook of ../shared/bench (N pages, seed 1).
-# Reports median/min/max wall time over repeated runs (hyperfine), a no-change rebuild,
+# Reports median/min/max wall time over repeated runs (hyperfine), with and without the search
+# index, a no-change rebuild,
 # and peak memory (GNU time). Usage: bench/build.sh [N ...]   (default: 1000 10000)
 # Needs: python3, hyperfine (apt-get install hyperfine), GNU time (/usr/bin/time).
 set -euo pipefail
@@ -20,16 +21,37 @@ for n in "${sizes[@]}"; do
     # The corpus has a content/process/ folder; move the generated process map aside.
     printf '\n[routes]\nprocess = "process-map"\n' >> "$site/site.toml"
   fi
+  # The same site with `[search] enabled = false`: the core's figure ("search index excluded").
+  nosearch="$out/corpus-$n-nosearch"
+  if [ ! -f "$nosearch/site.toml" ]; then
+    rm -rf "$nosearch"
+    mkdir -p "$nosearch"
+    cp -r "$site/content" "$nosearch/content"
+    { cat "$site/site.toml"; printf '\n[search]\nenabled = false\n'; } > "$nosearch/site.toml"
+  fi
   echo "== $n pages"
-  # First builds: output and its buffer removed before every run.
+  # First builds: the output and its buffer are moved out of the way before every run, into
+  # a folder deleted at the end. Deleting them there instead would measure the file system:
+  # ext4 without a journal (this machine's) skips inodes freed in the last ~30 s when it
+  # allocates new ones, scanning past each of them, so re-creating 15,000 files right after
+  # deleting 15,000 others cost 5-10 s of kernel time, more than the whole build.
+  trash="$out/trash-$n"
+  mkdir -p "$trash"
   hyperfine --runs "$runs" --warmup 1 --export-json "$out/build-$n.json" \
-    --prepare "rm -rf '$site/public' '$site/.public.fieldbook-prev'" \
+    --prepare "d=\$(mktemp -d -p '$trash'); mv '$site/public' '$site/.public.fieldbook-prev' \"\$d\" 2>/dev/null; true" \
     "FIELDBOOK_TODAY=2026-11-27 $bin --quiet --root '$site' build"
+  echo "-- the same without the search index"
+  hyperfine --runs "$runs" --warmup 1 --export-json "$out/build-$n-nosearch.json" \
+    --prepare "d=\$(mktemp -d -p '$trash'); mv '$nosearch/public' '$nosearch/.public.fieldbook-prev' \"\$d\" 2>/dev/null; true" \
+    "FIELDBOOK_TODAY=2026-11-27 $bin --quiet --root '$nosearch' build"
   # No-change rebuilds: the previous outputs are kept.
   hyperfine --runs "$runs" --warmup 2 --export-json "$out/rebuild-$n.json" \
     "FIELDBOOK_TODAY=2026-11-27 $bin --quiet --root '$site' build"
-  rm -rf "$site/public" "$site/.public.fieldbook-prev"
+  d=$(mktemp -d -p "$trash"); mv "$site/public" "$site/.public.fieldbook-prev" "$d" 2>/dev/null || true
   /usr/bin/time -f "peak memory: %M KB (first build, %e s)" "$bin" --quiet --root "$site" build
   /usr/bin/time -f "peak memory: %M KB (no-change rebuild, %e s)" "$bin" --quiet --root "$site" build
+  d=$(mktemp -d -p "$trash"); mv "$nosearch/public" "$nosearch/.public.fieldbook-prev" "$d" 2>/dev/null || true
+  /usr/bin/time -f "peak memory: %M KB (first build without search, %e s)" "$bin" --quiet --root "$nosearch" build
   FIELDBOOK_TODAY=2026-11-27 "$bin" --verbose --root "$site" build 2>&1 | tail -n 12
+  rm -rf "$trash"
 done

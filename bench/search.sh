@@ -38,15 +38,21 @@ cleanup() { for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# What the index adds to a build: $runs first builds (output removed before each) of the site
-# as it is and of a copy with `[search] enabled = false`, alternated; medians of CPU (user+sys)
-# and wall seconds, and the search stage's own wall time (`--verbose`). Prints
+# What the index adds to a build: $runs first builds of two copies of the site, one as it is
+# and one with `[search] enabled = false`, alternated; medians of CPU (user+sys) and wall
+# seconds, and the search stage's own wall time (`--verbose`). Prints
 # "cpu_with cpu_without wall_with wall_without stage".
+# Both copies (content/ and site.toml) live in a temporary folder outside any Git repository,
+# so neither reads a Git history the other does not. Outputs are moved aside between runs and
+# deleted at the end: see bench/build.sh on deleting thousands of files right before a build.
 build_cost() {
   local root="$1" output="$2"
-  local off="$out/nosearch-$(basename "$output")"
-  rm -rf "$off"
-  mkdir -p "$off"
+  local tmp
+  tmp=$(mktemp -d)
+  local on="$tmp/with" off="$tmp/without" trash="$tmp/trash"
+  mkdir -p "$on" "$off" "$trash"
+  cp -r "$root/content" "$on/content"
+  cp "$root/site.toml" "$on/site.toml"
   cp -r "$root/content" "$off/content"
   python3 - "$root/site.toml" "$off/site.toml" <<'PY'
 import re, sys
@@ -59,10 +65,10 @@ open(sys.argv[2], "w").write(text)
 PY
   for _ in $(seq "$runs"); do
     for variant in with without; do
-      local r="$root" o="$output"
-      [ "$variant" = without ] && r="$off" o="$off/public"
-      rm -rf "$o" "$(dirname "$o")/.$(basename "$o").fieldbook-prev"
-      FIELDBOOK_TODAY=$today /usr/bin/time -f "time %U %S %e" nice -n 19 "$bin" --verbose --root "$r" build --output "$o" 2>&1 |
+      local r="$on"
+      [ "$variant" = without ] && r="$off"
+      mv "$r/public" "$(mktemp -d -p "$trash")" 2>/dev/null || true
+      FIELDBOOK_TODAY=$today /usr/bin/time -f "time %U %S %e" nice -n 19 "$bin" --verbose --root "$r" build 2>&1 |
         awk -v v="$variant" '$1 == "search" { s = $2 } /^built / { ok = 1 } $1 == "time" { t = sprintf("%s %.3f %.3f %s", v, $2 + $3, $4, (s == "" ? 0 : s)) }
           END { if (!ok) { print "build failed (" v " search)" > "/dev/stderr"; exit 1 } print t }'
     done
@@ -71,7 +77,7 @@ import sys, statistics as st
 rows = [l.split() for l in sys.stdin]
 med = lambda v, i: st.median(float(r[i]) for r in rows if r[0] == v)
 print(med("with", 1), med("without", 1), med("with", 2), med("without", 2), med("with", 3))'
-  rm -rf "$off"
+  rm -rf "$tmp"
 }
 
 # bench NAME SITE_ROOT OUTPUT CONTENT QUERIES: serve, measure, print.
@@ -81,9 +87,9 @@ bench() {
   if [ -n "$cost" ]; then
     cost=$(build_cost "$root" "$site")
   else
-    FIELDBOOK_TODAY=$today nice -n 19 "$bin" --quiet --root "$root" build --output "$site"
     cost="0 0 0 0 0"
   fi
+  FIELDBOOK_TODAY=$today nice -n 19 "$bin" --quiet --root "$root" build --output "$site"
   port=$(free_port)
   nice -n 19 python3 "$shared/bench/count_server.py" "$site" "$port" & pid=$!
   servers+=("$pid")

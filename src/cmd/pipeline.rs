@@ -319,18 +319,18 @@ fn run_cached(
             let memo = cache.as_deref_mut().map(|c| &mut c.memo);
             // Pages name the index only by its fixed entry script, so the index is built
             // while they render: its sequential parts then overlap the pages' parallel work.
-            let ((search_files, search_time), render_diagnostics) = rayon::join(
+            let ((paths, search_time), render_diagnostics) = rayon::join(
                 || {
                     let start = Instant::now();
                     let files = crate::cmd::search_index::build(&site);
-                    (files, start.elapsed().as_secs_f64())
+                    let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+                    // Thousands of small files: written in parallel, while pages still render.
+                    files.into_par_iter().for_each(|file| sink.put(file));
+                    (paths, start.elapsed().as_secs_f64())
                 },
                 || render::site_with(&site, templates, extras, sink, memo),
             );
-            search_paths = search_files.iter().map(|f| f.path.clone()).collect();
-            for file in search_files {
-                sink.put(file);
-            }
+            search_paths = paths;
             rendered_ok = !render_diagnostics
                 .iter()
                 .any(|d| d.severity == Severity::Error);

@@ -198,6 +198,7 @@ pub(crate) fn collect(
     for (f, &n) in second.surface_freq.iter().enumerate() {
         col.surface_freq[surface_map[f] as usize] += n;
     }
+    col.records.reserve_exact(second.records.len());
     col.records
         .extend(second.records.into_iter().map(|r| Record {
             stem: stem_map[r.stem as usize],

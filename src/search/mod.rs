@@ -120,8 +120,11 @@ pub fn build(docs: &[SearchDoc], opts: &SearchOptions) -> SearchIndex {
     let mut analyzer = analyzer::Analyzer::new(&opts.language);
     let synonyms =
         synonyms::Synonyms::compile(&mut analyzer, &opts.synonyms, opts.default_synonyms);
-    let col = collect::collect(docs, &mut analyzer, &synonyms);
+    let mut col = collect::collect(docs, &mut analyzer, &synonyms);
     let postings = scoring::postings(&col, analyzer.stems.len());
+    // Every (term, page) pair is in the postings now: the records are the biggest thing
+    // the index holds, and nothing after scoring reads them.
+    col.records = Vec::new();
     let mut files = emit::Files::new();
     let cards = emit::cards(docs);
     let input = emit::Input {

@@ -119,6 +119,7 @@ pub(crate) fn postings(col: &Collection, n_stems: usize) -> Vec<Vec<Posting>> {
     for list in &mut lists {
         if list.len() > POSTINGS_CAP {
             cap(list);
+            list.shrink_to_fit();
         }
         list.sort_unstable_by_key(|p| p.doc);
     }
