@@ -28,6 +28,19 @@ impl SourceFile {
         }
     }
 
+    /// Frees the text after byte `keep` (and always keeps the first line). For a one-off
+    /// build, once every diagnostic about the body is made (each captures its source line):
+    /// bodies are most of the memory a big site takes, and what is reported later points only
+    /// into the front matter or at the first line.
+    pub fn release_after(&mut self, keep: usize) {
+        let first_line = self.line_starts.get(1).copied().unwrap_or(self.text.len());
+        let keep = floor_char_boundary(&self.text, keep.max(first_line));
+        self.text.truncate(keep);
+        self.text.shrink_to_fit();
+        self.line_starts.retain(|&start| start <= keep);
+        self.line_starts.shrink_to_fit();
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
@@ -106,5 +119,23 @@ mod tests {
         let file = SourceFile::new("x.md", "a\r\nb\r\n".to_string());
         assert_eq!(file.line_text(1), "a");
         assert_eq!(file.line_text(2), "b");
+    }
+    #[test]
+    fn releasing_the_body_keeps_front_matter_positions() {
+        let text = "---\ntitle: T\n---\n# Body\nmore text\n";
+        let mut file = SourceFile::new("x.md", text.to_string());
+        let body = text.find("# Body").unwrap();
+        let before = (file.line_col(6), file.line_text(2).to_string());
+        file.release_after(body);
+        assert_eq!(file.text, "---\ntitle: T\n---\n");
+        assert_eq!((file.line_col(6), file.line_text(2).to_string()), before);
+        // Offsets into the freed body are clamped, never a panic.
+        assert_eq!(file.line_col(text.len()), (4, 1));
+    }
+    #[test]
+    fn releasing_keeps_the_first_line_without_front_matter() {
+        let mut file = SourceFile::new("x.md", "# Title\nbody\n".to_string());
+        file.release_after(0);
+        assert_eq!(file.line_text(1), "# Title");
     }
 }

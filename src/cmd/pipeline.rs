@@ -283,6 +283,16 @@ fn run_cached(
             None => diagnostics.push(d),
         }
     }
+    if cache.is_none() {
+        // Every diagnostic about a body is made by now (later ones point into front matter);
+        // `serve` keeps bodies for its edits.
+        for page in &mut site.pages {
+            let body = page.body_offset;
+            if let Some(source) = &mut page.source {
+                source.release_after(body);
+            }
+        }
+    }
     clock.lap("links");
     if let Some(history) = history {
         site.history = history.join().unwrap_or_else(|_| History {

@@ -268,6 +268,8 @@ pub fn render(page: &PageRef<'_>, resolver: &Resolver, options: RenderOptions) -
 
 fn flush_section(sections: &mut Vec<TextSection>, section: &mut TextSection) {
     if !section.text.trim().is_empty() || section.heading.is_some() {
+        // Kept for the whole build (search): without its growth slack, ~1/3 less memory.
+        section.text.shrink_to_fit();
         sections.push(std::mem::take(section));
     } else {
         *section = TextSection::default();

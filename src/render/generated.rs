@@ -39,7 +39,7 @@ impl Out<'_> {
         ctx.extend(extra);
         self.jobs.push((template, url.to_string(), ctx));
         // Contexts of big listings are large; render in batches to bound memory.
-        if self.jobs.len() >= 64 {
+        if self.jobs.len() >= 8 {
             self.render_all();
         }
     }

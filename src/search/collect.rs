@@ -29,10 +29,47 @@ pub(crate) struct Record {
     pub off: u32,
 }
 
+/// Records in chunks of fixed size: they are most of the index's memory, and one vector
+/// would hold up to twice their size while it grows, three times while two are merged.
+#[derive(Default)]
+pub(crate) struct Records {
+    chunks: Vec<Vec<Record>>,
+}
+
+impl Records {
+    const CHUNK: usize = 1 << 16;
+
+    pub fn push(&mut self, record: Record) {
+        match self.chunks.last_mut() {
+            Some(chunk) if chunk.len() < Self::CHUNK => chunk.push(record),
+            _ => {
+                let mut chunk = Vec::with_capacity(Self::CHUNK);
+                chunk.push(record);
+                self.chunks.push(chunk);
+            }
+        }
+    }
+
+    /// Every record, in the order pushed.
+    pub fn iter(&self) -> impl Iterator<Item = &Record> {
+        self.chunks.iter().flatten()
+    }
+}
+
+impl FromIterator<Record> for Records {
+    fn from_iter<I: IntoIterator<Item = Record>>(iter: I) -> Records {
+        let mut records = Records::default();
+        for r in iter {
+            records.push(r);
+        }
+        records
+    }
+}
+
 /// What the first pass learned.
 pub(crate) struct Collection {
     /// Records, page by page.
-    pub records: Vec<Record>,
+    pub records: Records,
     /// Tokens per field, per page.
     pub lengths: Vec<[u32; 4]>,
     /// Pages containing each stem (indexed by stem id).
@@ -137,7 +174,7 @@ impl Scratch<'_> {
         self.sec_touched.clear();
     }
 
-    fn finish(&mut self, doc: u32, records: &mut Vec<Record>, df: &mut Vec<u32>) {
+    fn finish(&mut self, doc: u32, records: &mut Records, df: &mut Vec<u32>) {
         for &stem in &self.touched {
             let s = stem as usize;
             records.push(Record {
@@ -198,12 +235,11 @@ pub(crate) fn collect(
     for (f, &n) in second.surface_freq.iter().enumerate() {
         col.surface_freq[surface_map[f] as usize] += n;
     }
-    col.records.reserve_exact(second.records.len());
-    col.records
-        .extend(second.records.into_iter().map(|r| Record {
-            stem: stem_map[r.stem as usize],
-            ..r
-        }));
+    let mut rest = second.records;
+    for r in rest.chunks.iter_mut().flatten() {
+        r.stem = stem_map[r.stem as usize];
+    }
+    col.records.chunks.append(&mut rest.chunks);
     col.lengths.extend(second.lengths);
     col
 }
@@ -232,7 +268,7 @@ fn collect_run(
     };
     let n = analyzer.stems.len().max(1024);
     scratch.grow(n as u32, analyzer.surfaces.len().max(1024) as u32);
-    let mut records = Vec::new();
+    let mut records = Records::default();
     let mut lengths = Vec::with_capacity(docs.len());
     let mut df = vec![0; analyzer.stems.len()];
     for (doc_idx, doc) in docs.iter().enumerate() {

@@ -30,7 +30,7 @@ const SNIPPETS: usize = 6;
 /// Pages per fallback bucket.
 const BUCKET: usize = 3;
 /// Nearest pages whose cards a page's bucket also carries.
-const NEIGHBOURS: usize = 8;
+const NEIGHBOURS: usize = 7;
 /// Target size of a lexicon chunk, in bytes.
 const LEXICON_TARGET: usize = 4000;
 /// Characters of context kept around a match in a snippet.

@@ -124,7 +124,7 @@ pub fn build(docs: &[SearchDoc], opts: &SearchOptions) -> SearchIndex {
     let postings = scoring::postings(&col, analyzer.stems.len());
     // Every (term, page) pair is in the postings now: the records are the biggest thing
     // the index holds, and nothing after scoring reads them.
-    col.records = Vec::new();
+    col.records = collect::Records::default();
     let mut files = emit::Files::new();
     let cards = emit::cards(docs);
     let input = emit::Input {

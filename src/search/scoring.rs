@@ -98,7 +98,7 @@ pub(crate) fn postings(col: &Collection, n_stems: usize) -> Vec<Vec<Posting>> {
     let scale = if max > 0.0 { Q_MAX / max } else { 0.0 };
 
     let mut counts = vec![0usize; n_stems];
-    for r in &col.records {
+    for r in col.records.iter() {
         counts[r.stem as usize] += 1;
     }
     let mut lists: Vec<Vec<Posting>> = counts.iter().map(|&c| Vec::with_capacity(c)).collect();
@@ -215,7 +215,7 @@ mod tests {
             lengths: vec![[5, 20, 20, 500]; n as usize * 4],
             df: vec![n],
             surface_freq: vec![],
-            records,
+            records: records.into_iter().collect(),
         };
         let lists = postings(&col, 1);
         let list = &lists[0];
@@ -238,7 +238,7 @@ mod tests {
             lengths: vec![[5, 20, 20, 500]; 4],
             df: vec![1],
             surface_freq: vec![],
-            records: vec![r],
+            records: std::iter::once(r).collect(),
         };
         assert_eq!(postings(&col, 1)[0][0].sec, 0);
     }
