@@ -2,6 +2,8 @@
 //! personas, tags, owners, health, print, search, "What's new", 404, alias redirects, sitemap
 //! and feed.
 
+use std::hash::Hasher;
+
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 
@@ -23,21 +25,53 @@ struct Out<'a> {
     sink: &'a dyn super::Sink,
     memo: Option<&'a Memo>,
     diagnostics: Vec<Diagnostic>,
-    /// Pages to render: (template, url, context), rendered in parallel at the end.
-    jobs: Vec<(&'static str, String, Map<String, Value>)>,
-    /// Each page's card, made once.
-    cards: Vec<Value>,
+    /// Pages to render: (template, url, context, card lists), rendered in parallel at the end.
+    jobs: Vec<Job>,
+    /// Each page's card as a Tera value (cheap to share) with a hash of its JSON, made once
+    /// for the listings: a stage, tag or persona page lists hundreds of them.
+    tera_cards: Vec<(tera::Value, u64)>,
+}
+
+type Job = (
+    &'static str,
+    String,
+    Map<String, Value>,
+    Vec<(&'static str, tera::Value, u64)>,
+);
+
+/// A list of cards as a Tera value, with a hash of the cards it holds.
+fn card_list(cards: &[(tera::Value, u64)], pages: &[usize]) -> (tera::Value, u64) {
+    let mut hash = std::collections::hash_map::DefaultHasher::new();
+    let list: Vec<tera::Value> = pages
+        .iter()
+        .map(|&i| {
+            hash.write_u64(cards[i].1);
+            cards[i].0.clone()
+        })
+        .collect();
+    (tera::Value::from(list), hash.finish())
 }
 
 impl Out<'_> {
     /// Queues `template` at `url` with `extra` keys, if the theme has the template.
     fn page(&mut self, template: &'static str, url: &str, extra: Map<String, Value>) {
+        self.page_with_lists(template, url, extra, Vec::new());
+    }
+
+    /// Like [`Out::page`], with lists of cards made by [`card_list`] or [`groups`].
+    fn page_with_lists(
+        &mut self,
+        template: &'static str,
+        url: &str,
+        extra: Map<String, Value>,
+        lists: Vec<(&'static str, tera::Value, u64)>,
+    ) {
         if !self.templates.has(template) {
             return;
         }
         let mut ctx = context::base(self.shared, url, None, None);
         ctx.extend(extra);
-        self.jobs.push((template, url.to_string(), ctx));
+        self.jobs.push((template, url.to_string(), ctx, lists));
         // Contexts of big listings are large; render in batches to bound memory.
         if self.jobs.len() >= 8 {
             self.render_all();
@@ -45,7 +79,7 @@ impl Out<'_> {
     }
 
     fn card(&self, index: usize) -> Value {
-        self.cards[index].clone()
+        card(self.site, index)
     }
 
     fn render_all(&mut self) {
@@ -54,11 +88,12 @@ impl Out<'_> {
         let no_siblings = (tera::Value::from(Vec::<tera::Value>::new()), 0);
         let failures: Vec<Diagnostic> = jobs
             .into_par_iter()
-            .filter_map(|(template, url, map)| {
+            .filter_map(|(template, url, map, lists)| {
                 let path = output_path(&url);
                 let ctx = super::Context {
                     map,
                     siblings: &no_siblings,
+                    lists,
                 };
                 match super::render_file(templates, memo, template, path, ctx, &format!("/{url}")) {
                     Ok(file) => {
@@ -85,9 +120,14 @@ pub fn all(
     sink: &dyn super::Sink,
     memo: Option<&Memo>,
 ) -> Vec<Diagnostic> {
-    let cards = (0..site.pages.len())
+    let tera_cards = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| card(site, i))
+        .map(|i| {
+            let card = card(site, i);
+            let mut hash = std::collections::hash_map::DefaultHasher::new();
+            hash.write(card.to_string().as_bytes());
+            (context::to_tera(&card), hash.finish())
+        })
         .collect();
     let mut out = Out {
         site,
@@ -97,7 +137,7 @@ pub fn all(
         memo,
         diagnostics: Vec::new(),
         jobs: Vec::new(),
-        cards,
+        tera_cards,
     };
     // Render after each group, so the contexts of only one group are held at a time.
     stages(&mut out);
@@ -130,14 +170,6 @@ pub fn body_views(
     health_too: bool,
     sink: &dyn super::Sink,
 ) -> Vec<Diagnostic> {
-    let cards = if health_too {
-        (0..site.pages.len())
-            .into_par_iter()
-            .map(|i| card(site, i))
-            .collect()
-    } else {
-        Vec::new()
-    };
     let mut out = Out {
         site,
         templates,
@@ -146,7 +178,8 @@ pub fn body_views(
         memo: None,
         diagnostics: Vec::new(),
         jobs: Vec::new(),
-        cards,
+        // Health and print views list no cards as Tera values.
+        tera_cards: Vec::new(),
     };
     if health_too {
         health(&mut out);
@@ -215,8 +248,13 @@ pub fn recent(site: &Site, limit: usize) -> Value {
     )
 }
 
-/// Pages grouped by kind, in a fixed kind order.
-fn groups(site: &Site, cards: &[Value], pages: impl Iterator<Item = usize>) -> Value {
+/// Pages grouped by kind, in a fixed kind order, as `[{kind, label, pages}]` (Tera), with a
+/// hash of the groups for the memo.
+fn groups(
+    site: &Site,
+    cards: &[(tera::Value, u64)],
+    pages: impl Iterator<Item = usize>,
+) -> (tera::Value, u64) {
     let pages: Vec<usize> = pages.collect();
     let kinds = [
         ("playbook", "Playbooks"),
@@ -224,19 +262,29 @@ fn groups(site: &Site, cards: &[Value], pages: impl Iterator<Item = usize>) -> V
         ("coaching", "Coaching guides"),
         ("page", "Pages"),
     ];
-    Value::Array(
-        kinds
-            .iter()
-            .filter_map(|(kind, label)| {
-                let cards: Vec<Value> = pages
-                    .iter()
-                    .filter(|&&i| site.pages[i].kind.name() == *kind && !site.pages[i].is_section)
-                    .map(|&i| cards[i].clone())
-                    .collect();
-                (!cards.is_empty()).then(|| json!({"kind": kind, "label": label, "pages": cards}))
-            })
-            .collect(),
-    )
+    let mut hash = std::collections::hash_map::DefaultHasher::new();
+    let groups: Vec<tera::Value> = kinds
+        .iter()
+        .filter_map(|&(kind, label)| {
+            let members: Vec<usize> = pages
+                .iter()
+                .copied()
+                .filter(|&i| site.pages[i].kind.name() == kind && !site.pages[i].is_section)
+                .collect();
+            if members.is_empty() {
+                return None;
+            }
+            let (list, list_hash) = card_list(cards, &members);
+            hash.write(kind.as_bytes());
+            hash.write_u64(list_hash);
+            let mut group = tera::Map::with_capacity(3);
+            group.insert("kind".into(), tera::Value::from(kind));
+            group.insert("label".into(), tera::Value::from(label));
+            group.insert("pages".into(), list);
+            Some(tera::Value::from(group))
+        })
+        .collect();
+    (tera::Value::from(groups), hash.finish())
 }
 
 fn stages(out: &mut Out<'_>) {
@@ -278,9 +326,21 @@ fn stages(out: &mut Out<'_>) {
             "terminal": stage.terminal, "checks": checks,
             "framework": framework.map(|f| json!({"title": site.pages[f].title, "url": site.pages[f].url})),
             "prev": link(n.checked_sub(1).and_then(|p| sorted.get(p))), "next": link(sorted.get(n + 1)),
-            "groups": groups(site, &out.cards, site.pages_with(|p| &p.stages, id)),
         });
-        out.page("stage.html", &url, map(vec![("stage", value)]));
+        // `stage.groups` lists every page of the stage: added as Tera values (see `groups`).
+        let (groups, groups_hash) =
+            groups(site, &out.tera_cards, site.pages_with(|p| &p.stages, id));
+        let mut hash = std::collections::hash_map::DefaultHasher::new();
+        hash.write(value.to_string().as_bytes());
+        hash.write_u64(groups_hash);
+        let mut stage = context::to_tera(&value).into_map().unwrap_or_default();
+        stage.insert("groups".into(), groups);
+        out.page_with_lists(
+            "stage.html",
+            &url,
+            Map::new(),
+            vec![("stage", tera::Value::from(stage), hash.finish())],
+        );
     }
     out.page(
         "stages.html",
@@ -321,16 +381,12 @@ fn taxonomies(out: &mut Out<'_>) {
             json!({"id": id, "name": role.name, "url": url, "count": count, "description": ""}),
         );
         let value = json!({"id": id, "name": role.name, "url": url});
-        out.page(
+        let (groups, hash) = groups(site, &out.tera_cards, site.pages_with(|p| &p.roles, id));
+        out.page_with_lists(
             "role.html",
             &url,
-            map(vec![
-                ("role", value),
-                (
-                    "groups",
-                    groups(site, &out.cards, site.pages_with(|p| &p.roles, id)),
-                ),
-            ]),
+            map(vec![("role", value)]),
+            vec![("groups", groups, hash)],
         );
     }
     out.page(
@@ -348,16 +404,12 @@ fn taxonomies(out: &mut Out<'_>) {
         let count = site.pages_with(|p| &p.personas, id).count();
         persona_items.push(json!({"id": id, "name": persona.name, "url": url, "count": count, "description": persona.deal_role}));
         let value = json!({"id": id, "name": persona.name, "url": url, "deal_role": persona.deal_role, "cares_about": persona.cares_about, "typical_objections": persona.typical_objections});
-        out.page(
+        let (groups, hash) = groups(site, &out.tera_cards, site.pages_with(|p| &p.personas, id));
+        out.page_with_lists(
             "persona.html",
             &url,
-            map(vec![
-                ("persona", value),
-                (
-                    "groups",
-                    groups(site, &out.cards, site.pages_with(|p| &p.personas, id)),
-                ),
-            ]),
+            map(vec![("persona", value)]),
+            vec![("groups", groups, hash)],
         );
     }
     out.page(
@@ -374,14 +426,12 @@ fn taxonomies(out: &mut Out<'_>) {
         tag_items.push(
             json!({"id": slug, "name": name, "url": url, "count": pages.len(), "description": ""}),
         );
-        let cards: Vec<Value> = pages.iter().map(|&i| out.card(i)).collect();
-        out.page(
+        let (cards, hash) = card_list(&out.tera_cards, pages);
+        out.page_with_lists(
             "tag.html",
             &url,
-            map(vec![
-                ("tag", json!({"id": slug, "name": name, "url": url})),
-                ("pages", Value::Array(cards)),
-            ]),
+            map(vec![("tag", json!({"id": slug, "name": name, "url": url}))]),
+            vec![("pages", cards, hash)],
         );
     }
     out.page(
@@ -430,11 +480,12 @@ fn owners(out: &mut Out<'_>) {
         });
         items.push(json!({"id": id, "name": name, "url": url, "count": owned.len(), "description": if kind == "team" { "Team" } else { "Person" }}));
         let value = json!({"id": id, "name": name, "url": url, "kind": kind, "contact": contact, "team": team.map(|t| context::owner_ref(site, t))});
-        let cards: Vec<Value> = owned.iter().map(|&i| out.card(i)).collect();
-        out.page(
+        let (cards, hash) = card_list(&out.tera_cards, &owned);
+        out.page_with_lists(
             "owner.html",
             &url,
-            map(vec![("owner", value), ("pages", Value::Array(cards))]),
+            map(vec![("owner", value)]),
+            vec![("pages", cards, hash)],
         );
     }
     out.page(
@@ -472,8 +523,7 @@ fn health(out: &mut Out<'_>) {
             orphaned.push(i);
         }
     }
-    let cards =
-        |list: &Vec<usize>| Value::Array(list.iter().map(|&i| out.cards[i].clone()).collect());
+    let cards = |list: &Vec<usize>| Value::Array(list.iter().map(|&i| out.card(i)).collect());
     let bars = [
         ("Fresh", fresh.len(), "bar-fresh"),
         ("Due soon", due_soon.len(), "bar-due-soon"),

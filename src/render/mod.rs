@@ -126,6 +126,10 @@ impl Memo {
         writer.0.write(template.as_bytes());
         let _ = serde_json::to_writer(&mut writer, &ctx.map);
         writer.0.write_u64(ctx.siblings.1);
+        for (key, _, hash) in &ctx.lists {
+            writer.0.write(key.as_bytes());
+            writer.0.write_u64(*hash);
+        }
         let hash = writer.0.finish();
         let pages = &self.pages;
         let known = pages
@@ -148,17 +152,22 @@ impl Memo {
     }
 }
 
-/// A page's template context: its own keys as JSON, and the side navigation's list for its
-/// section, made once per section as a Tera value (with a hash of it, for the memo).
+/// A page's template context: its own keys as JSON, the side navigation's list for its
+/// section, made once per section as a Tera value (with a hash of it, for the memo), and
+/// lists of page cards already made as Tera values (key, list, hash of its cards).
 struct Context<'a> {
     map: serde_json::Map<String, serde_json::Value>,
     siblings: &'a (tera::Value, u64),
+    lists: Vec<(&'static str, tera::Value, u64)>,
 }
 
 impl Context<'_> {
     fn into_tera(self) -> tera::Context {
         let mut context = tera::Context::new();
         for (key, value) in context::entries(self.map, &self.siblings.0) {
+            context.insert_value(key, value);
+        }
+        for (key, value, _) in self.lists {
             context.insert_value(key, value);
         }
         context
@@ -306,6 +315,7 @@ fn page_with(
         Context {
             map: ctx,
             siblings: prepared.siblings_of(site, index),
+            lists: Vec::new(),
         },
         &page.display_path(),
     )
