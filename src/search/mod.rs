@@ -4,7 +4,8 @@
 //!
 //! Pipeline: [`analyzer`] (fold, segment, stem) -> [`collect`] (one pass over every field,
 //! synonyms expanded) -> [`scoring`] (BM25F + title bonus, quantised, capped) -> [`emit`]
-//! (term shards, result fragments, lexicon, facets) -> [`loader`] (client scripts).
+//! (term shards, result fragments, page buckets, lexicon, facets; page cards from [`card`])
+//! -> [`loader`] (client scripts).
 //! The design and file formats are in `src/search/DESIGN.md`; the client is
 //! `themes/default/static/search.js` (engine) and `search-ui.js` + `search.css` (UI).
 //!
@@ -12,6 +13,7 @@
 //! [`SearchDoc`]s and returns [`SearchFile`]s. Output is deterministic.
 
 mod analyzer;
+mod card;
 mod collect;
 mod emit;
 mod encode;
@@ -126,7 +128,7 @@ pub fn build(docs: &[SearchDoc], opts: &SearchOptions) -> SearchIndex {
     // the index holds, and nothing after scoring reads them.
     col.records = collect::Records::default();
     let mut files = emit::Files::new();
-    let cards = emit::cards(docs);
+    let cards = card::cards(docs);
     let input = emit::Input {
         docs,
         cards: &cards,
