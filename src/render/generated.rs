@@ -122,12 +122,7 @@ pub fn all(
 ) -> Vec<Diagnostic> {
     let tera_cards = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| {
-            let card = card(site, i);
-            let mut hash = std::collections::hash_map::DefaultHasher::new();
-            hash.write(card.to_string().as_bytes());
-            (context::to_tera(&card), hash.finish())
-        })
+        .map(|i| super::hashed_tera(&card(site, i)))
         .collect();
     let mut out = Out {
         site,
@@ -330,10 +325,11 @@ fn stages(out: &mut Out<'_>) {
         // `stage.groups` lists every page of the stage: added as Tera values (see `groups`).
         let (groups, groups_hash) =
             groups(site, &out.tera_cards, site.pages_with(|p| &p.stages, id));
+        let (stage, value_hash) = super::hashed_tera(&value);
         let mut hash = std::collections::hash_map::DefaultHasher::new();
-        hash.write(value.to_string().as_bytes());
+        hash.write_u64(value_hash);
         hash.write_u64(groups_hash);
-        let mut stage = context::to_tera(&value).into_map().unwrap_or_default();
+        let mut stage = stage.into_map().unwrap_or_default();
         stage.insert("groups".into(), groups);
         out.page_with_lists(
             "stage.html",

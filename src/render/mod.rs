@@ -202,11 +202,12 @@ pub struct Prepared {
     empty: (tera::Value, u64),
 }
 
-/// A list for the side navigation as a Tera value, with a hash of its JSON.
-fn nav_list(list: &serde_json::Value) -> (tera::Value, u64) {
+/// A JSON value as a Tera value, with a hash of its JSON for the memo: for values made once
+/// and shared by many renders (side navigation lists, page cards).
+fn hashed_tera(value: &serde_json::Value) -> (tera::Value, u64) {
     let mut writer = HashWriter(Default::default());
-    let _ = serde_json::to_writer(&mut writer, list);
-    (context::to_tera(list), writer.0.finish())
+    let _ = serde_json::to_writer(&mut writer, value);
+    (context::to_tera(value), writer.0.finish())
 }
 
 impl Prepared {
@@ -218,14 +219,14 @@ impl Prepared {
             .map(|i| {
                 let page = &site.pages[i];
                 page.is_section
-                    .then(|| nav_list(&context::siblings(site, i)))
+                    .then(|| hashed_tera(&context::siblings(site, i)))
             })
             .collect();
         Prepared {
             shared,
             position: positions(site),
             siblings,
-            empty: nav_list(&json!([])),
+            empty: hashed_tera(&json!([])),
         }
     }
 

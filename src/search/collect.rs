@@ -56,6 +56,7 @@ impl Records {
     }
 }
 
+#[cfg(test)]
 impl FromIterator<Record> for Records {
     fn from_iter<I: IntoIterator<Item = Record>>(iter: I) -> Records {
         let mut records = Records::default();

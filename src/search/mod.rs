@@ -28,7 +28,10 @@ pub use synonyms::DEFAULT_SYNONYMS;
 
 use std::borrow::Cow;
 
-/// Path of the entry script pages load (see [`SearchIndex::entry`]).
+/// Path of the entry script that pages load with `<script defer>`. Its name is fixed so that
+/// pages do not change when only the index does (an edit of one body re-renders one page, not
+/// every page, and pages can be rendered while the index is built); the files it loads have
+/// content-hashed names.
 pub const ENTRY: &str = "search/fieldbook-search.js";
 
 /// One page to index.
@@ -103,13 +106,8 @@ pub struct SearchFile {
 /// The built index.
 #[derive(Debug, Clone)]
 pub struct SearchIndex {
-    /// Every file to write, sorted by path (the entry script included).
+    /// Every file to write, sorted by path (the entry script, [`ENTRY`], included).
     pub files: Vec<SearchFile>,
-    /// Path of the entry script that pages load with `<script defer>`: always
-    /// `search/fieldbook-search.js`. Its name is fixed so that pages do not change when only
-    /// the index does (an edit of one body re-renders one page, not every page); the files it
-    /// loads have content-hashed names.
-    pub entry: String,
 }
 
 /// Builds the search index for `docs`. Same input, same bytes.
@@ -146,10 +144,7 @@ pub fn build(docs: &[SearchDoc], opts: &SearchOptions) -> SearchIndex {
     files.push(name, entry.into_bytes());
     let mut files = files.files;
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    SearchIndex {
-        files,
-        entry: ENTRY.to_string(),
-    }
+    SearchIndex { files }
 }
 
 /// Page order for the index: by the title's words, rarest first (then the URL). Pages with the

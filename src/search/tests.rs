@@ -130,13 +130,13 @@ fn golden_index() {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, &file.bytes).unwrap();
         }
-        std::fs::write(dir.join("ENTRY"), format!("{}\n", index.entry)).unwrap();
+        std::fs::write(dir.join("ENTRY"), format!("{ENTRY}\n")).unwrap();
         return;
     }
     let expected_entry = std::fs::read_to_string(dir.join("ENTRY"))
         .expect("golden files missing: run with UPDATE_EXPECT=1");
     assert_eq!(
-        index.entry,
+        ENTRY,
         expected_entry.trim(),
         "entry path changed (UPDATE_EXPECT=1 to accept)"
     );
@@ -165,22 +165,21 @@ fn golden_index() {
 fn build_is_deterministic() {
     let a = build(&fixture(), &options());
     let b = build(&fixture(), &options());
-    assert_eq!(a.entry, b.entry);
     assert_eq!(a.files, b.files);
 }
 
 #[test]
 fn files_are_hashed_scripts_under_search() {
     let index = build(&fixture(), &options());
-    assert_eq!(index.entry, "search/fieldbook-search.js");
-    assert!(index.files.iter().any(|f| f.path == index.entry));
+    assert_eq!(ENTRY, "search/fieldbook-search.js");
+    assert!(index.files.iter().any(|f| f.path == ENTRY));
     for file in &index.files {
         assert!(
             file.path.starts_with("search/") && file.path.ends_with(".js"),
             "{}",
             file.path
         );
-        if file.path != index.entry {
+        if file.path != ENTRY {
             let name = &file.path["search/".len()..file.path.len() - 3];
             let text = std::str::from_utf8(&file.bytes).unwrap();
             let head = format!("__fb_search_load(\"{name}\",");
@@ -197,7 +196,7 @@ fn entry_holds_engine_manifest_and_ui() {
     // Format 2: the dialog ships in the entry (one request less for a first search), and the
     // shard boundaries are one space-separated string.
     let index = build(&fixture(), &options());
-    let entry = index.files.iter().find(|f| f.path == index.entry).unwrap();
+    let entry = index.files.iter().find(|f| f.path == ENTRY).unwrap();
     let text = std::str::from_utf8(&entry.bytes).unwrap();
     assert!(
         text.contains("(function(M,U){"),
@@ -343,5 +342,5 @@ fn postings_point_at_sections() {
 #[test]
 fn empty_site_still_builds() {
     let index = build(&[], &SearchOptions::default());
-    assert!(index.files.iter().any(|f| f.path == index.entry));
+    assert!(index.files.iter().any(|f| f.path == ENTRY));
 }
