@@ -592,28 +592,89 @@ fn print(out: &mut Out<'_>, only: Option<&std::collections::HashSet<usize>>) {
         let base_depth = members
             .first()
             .map_or(0, |&i| site.pages[i].url.matches('/').count());
-        let pages: Vec<Value> = members
+        // Print views hold whole page bodies (megabytes at a time), so their items are made as
+        // Tera values directly: one copy of each body instead of four.
+        let items: Vec<(tera::Value, u64)> = members
             .par_iter()
             .enumerate()
             .map(|(n, &i)| {
                 let page = &site.pages[i];
                 let anchor = format!("p{n}");
-                let html = crate::markdown::with_root(&page.html, &url);
-                let html = html.replace(" id=\"", &format!(" id=\"{anchor}-")).replace("href=\"#", &format!("href=\"#{anchor}-"));
-                json!({"title": page.title, "url": page.url, "anchor": anchor, "kind": page.kind.name(), "summary": page.summary,
-                       "content": html, "depth": page.url.matches('/').count().saturating_sub(base_depth)})
+                let head = json!({"title": page.title, "url": page.url, "anchor": anchor, "kind": page.kind.name(), "summary": page.summary,
+                       "depth": page.url.matches('/').count().saturating_sub(base_depth)});
+                let content = print_body(&page.html, &url, &anchor);
+                let mut hash = std::collections::hash_map::DefaultHasher::new();
+                hash.write(head.to_string().as_bytes());
+                hash.write(content.as_bytes());
+                (with_key(&head, "content", tera::Value::from(content)), hash.finish())
             })
             .collect();
-        out.page(
+        let book = json!({"title": title, "sections": [], "too_large": false});
+        let mut hash = std::collections::hash_map::DefaultHasher::new();
+        hash.write(book.to_string().as_bytes());
+        let pages: Vec<tera::Value> = items
+            .into_iter()
+            .map(|(item, item_hash)| {
+                hash.write_u64(item_hash);
+                item
+            })
+            .collect();
+        let book = with_key(&book, "pages", tera::Value::from(pages));
+        out.page_with_lists(
             "print.html",
             &url,
-            map(vec![(
-                "print",
-                json!({"title": title, "pages": pages, "sections": [], "too_large": false}),
-            )]),
+            Map::new(),
+            vec![("print", book, hash.finish())],
         );
         out.render_all();
     }
+}
+
+/// `object`, a JSON object, as a Tera map with `key` set to `item`.
+fn with_key(object: &Value, key: &str, item: tera::Value) -> tera::Value {
+    let mut map: std::collections::BTreeMap<String, tera::Value> = object
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), context::to_tera(v)))
+        .collect();
+    map.insert(key.to_string(), item);
+    tera::Value::from(map)
+}
+
+/// A page body as it appears in a print view at `url`: links relative to the view, and every
+/// id and in-page link prefixed with `anchor`, so the pages of one view cannot clash. One
+/// pass, as bodies are long and a view holds hundreds of them.
+fn print_body(html: &str, url: &str, anchor: &str) -> String {
+    let root = crate::markdown::links::root_prefix(url);
+    let id = format!(" id=\"{anchor}-");
+    let fragment = format!("href=\"#{anchor}-");
+    let patterns: [(&str, &str); 3] = [
+        (crate::markdown::ROOT_MARK, &root),
+        (" id=\"", &id),
+        ("href=\"#", &fragment),
+    ];
+    let mut next: [Option<usize>; 3] = patterns.map(|(p, _)| html.find(p));
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut at = 0;
+    while let Some((k, start)) = next
+        .iter()
+        .enumerate()
+        .filter_map(|(k, n)| n.map(|n| (k, n)))
+        .min_by_key(|&(_, n)| n)
+    {
+        let (pattern, replacement) = patterns[k];
+        out.push_str(&html[at..start]);
+        out.push_str(replacement);
+        at = start + pattern.len();
+        for (j, (p, _)) in patterns.iter().enumerate() {
+            if next[j].is_some_and(|n| n < at) {
+                next[j] = html[at..].find(p).map(|n| n + at);
+            }
+        }
+    }
+    out.push_str(&html[at..]);
+    out
 }
 
 /// Commits listed on the "What's new" page.
@@ -861,7 +922,23 @@ fn feed(site: &Site) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::base_path;
+    use super::{base_path, print_body};
+    use crate::markdown::ROOT_MARK;
+
+    #[test]
+    fn print_bodies_prefix_ids_and_fragments_and_resolve_the_root() {
+        let html = format!(
+            "<h2 id=\"a\">A</h2><p><a href=\"#a\">up</a> <a href=\"{ROOT_MARK}x/\">x</a>\
+             <a href=\"{ROOT_MARK}y/#b\">y</a></p><p id=\"c\">{ROOT_MARK}</p>"
+        );
+        assert_eq!(
+            print_body(&html, "print/sales/", "p7"),
+            "<h2 id=\"p7-a\">A</h2><p><a href=\"#p7-a\">up</a> <a href=\"../../x/\">x</a>\
+             <a href=\"../../y/#b\">y</a></p><p id=\"p7-c\">../../</p>"
+        );
+        assert_eq!(print_body("plain", "print/", "p0"), "plain");
+        assert_eq!(print_body("", "print/", "p0"), "");
+    }
 
     #[test]
     fn base_paths() {

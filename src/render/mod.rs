@@ -374,20 +374,27 @@ pub fn site_with(
         memo.start(templates, shared);
     }
     let memo = memo.as_deref();
-    let failures: Vec<Diagnostic> = (0..site.pages.len())
-        .into_par_iter()
-        .filter_map(
-            |index| match page_with(site, templates, &prepared, index, memo) {
-                Ok(file) => {
-                    sink.put(file);
-                    None
-                }
-                Err(d) => Some(d),
-            },
-        )
-        .collect();
+    // Generated pages render alongside the site's own: their serial parts (gathering a
+    // listing, laying out a print view) then overlap with page rendering on the other cores.
+    let (failures, generated) = rayon::join(
+        || {
+            (0..site.pages.len())
+                .into_par_iter()
+                .filter_map(
+                    |index| match page_with(site, templates, &prepared, index, memo) {
+                        Ok(file) => {
+                            sink.put(file);
+                            None
+                        }
+                        Err(d) => Some(d),
+                    },
+                )
+                .collect::<Vec<Diagnostic>>()
+        },
+        || generated::all(site, templates, shared, sink, memo),
+    );
     diagnostics.extend(failures);
-    diagnostics.extend(generated::all(site, templates, shared, sink, memo));
+    diagnostics.extend(generated);
     sink.put(OutputFile::bytes("static/syntax.css", syntax_css));
     for (name, bytes) in extras.static_files {
         if name != "syntax.css" {
