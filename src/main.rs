@@ -19,5 +19,22 @@ fn main() -> std::process::ExitCode {
             };
         }
     };
+    if !matches!(cli.command, fieldbook::cli::Command::Serve { .. }) {
+        keep_freed_memory();
+    }
     fieldbook::run(cli)
+}
+
+/// mimalloc's `purge_delay` option: its number in mimalloc 3's `mimalloc.h` (the crate leaves
+/// options unnamed).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Tells mimalloc to keep the memory it frees instead of returning it to the kernel 10 ms
+/// later. A build frees and allocates hundreds of megabytes in waves (bodies, contexts,
+/// rendered pages); returned, that memory comes back as fresh pages the kernel must zero
+/// again. Keeping it saves ~0.3 s of kernel time in a 10,000-page build and leaves the peak
+/// unchanged, since freed memory is reused. `serve` keeps the default: it idles between builds.
+fn keep_freed_memory() {
+    // SAFETY: sets one integer option; no other thread exists yet.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
 }
