@@ -103,6 +103,8 @@ pub fn base(
         json!({
             "sections": sections,
             "siblings": [],
+            "items": "",
+            "listed": false,
             "parent": nav_parent.map(|p| json!({"title": p.title, "url": p.url})),
         }),
     );

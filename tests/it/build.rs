@@ -264,6 +264,63 @@ fn site_templates_override_the_theme() {
 }
 
 #[test]
+fn side_navigation_lists_the_section_and_marks_the_current_page() {
+    let site = SiteTest::inline("//- site.toml\n[site]\ntitle = \"T\"\n//- content/plays/_index.md\n---\ntitle: Plays\n---\n//- content/plays/a.md\n# Alpha\n//- content/plays/b.md\n# Beta\n//- content/plays/c.md\n# Gamma\n");
+    site.run(&["build"]).expect_code(0);
+    let side = |path: &str| {
+        let html = site.read(path);
+        let start = html
+            .find("<nav class=\"fb-sidenav\"")
+            .expect("side navigation");
+        let end = start + html[start..].find("</nav>").unwrap();
+        html[start..end].to_string()
+    };
+    let b = side("public/plays/b/index.html");
+    assert_eq!(b.matches("<li class=\"fb-side-page\">").count(), 3, "{b}");
+    assert_eq!(b.matches("aria-current=\"page\"").count(), 1, "{b}");
+    assert!(
+        b.contains("<a href=\"../../plays/b/\" aria-current=\"page\">Beta</a>"),
+        "{b}"
+    );
+    assert!(b.contains("<a href=\"../../plays/a/\">Alpha</a>"), "{b}");
+    assert!(
+        b.contains("<a href=\"../../plays/\">Plays</a>"),
+        "the heading links the section: {b}"
+    );
+    // The section's own page: its children, linked from one folder up; the heading is itself.
+    let section = side("public/plays/index.html");
+    assert!(
+        section.contains("<a href=\"../plays/c/\">Gamma</a>"),
+        "{section}"
+    );
+    assert!(
+        section.contains("<a href=\"../plays/\" aria-current=\"page\">Plays</a>"),
+        "{section}"
+    );
+    assert_eq!(section.matches("aria-current").count(), 1, "{section}");
+}
+
+#[test]
+fn side_navigation_entries_come_from_their_template_or_the_theme_lists_siblings_itself() {
+    let site = SiteTest::inline("//- site.toml\n[site]\ntitle = \"T\"\n//- templates/partials/sidenav_item.html\n<li class=\"mine\">{{ s.title }}{% if current %} (here){% endif %}</li>\n//- content/plays/_index.md\n---\ntitle: Plays\n---\n//- content/plays/a.md\n# Alpha\n//- content/plays/b.md\n# Beta\n");
+    site.run(&["build"]).expect_code(0);
+    let html = site.read("public/plays/b/index.html");
+    assert!(html.contains("<li class=\"mine\">Alpha</li>"), "{html}");
+    assert!(
+        html.contains("<li class=\"mine\">Beta (here)</li>"),
+        "{html}"
+    );
+
+    // A theme of its own, without an entry template, still gets the siblings to list.
+    let site = SiteTest::inline("//- site.toml\n[site]\ntitle = \"T\"\ntheme = \"mini\"\n//- themes/mini/templates/page.html\n<main>{% for s in nav.siblings %}{{ s.title }}{% if s.url == current_url %}*{% endif %};{% endfor %}[{{ nav.items }}] {{ nav.listed }}</main>\n//- themes/mini/templates/section.html\n<main>section</main>\n//- content/plays/_index.md\n---\ntitle: Plays\n---\n//- content/plays/a.md\n# Alpha\n//- content/plays/b.md\n# Beta\n");
+    site.run(&["build"]).expect_code(0);
+    assert_eq!(
+        site.read("public/plays/b/index.html").trim_end(),
+        "<main>Alpha;Beta*;[] true</main>"
+    );
+}
+
+#[test]
 fn unknown_theme_is_an_error() {
     let site = SiteTest::inline(
         "//- site.toml\n[site]\ntitle = \"T\"\ntheme = \"nope\"\n//- content/a.md\n# A\n",
