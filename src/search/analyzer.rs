@@ -31,10 +31,23 @@ const CACHED_CHUNK: usize = 32;
 const MAX_CACHED_CHUNKS: usize = 1 << 18;
 
 /// A cached chunk, inline: fixed-size keys hash and compare without a call to `memcmp`.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 struct ChunkKey {
     len: u8,
     bytes: [u8; CACHED_CHUNK],
+}
+
+impl std::hash::Hash for ChunkKey {
+    #[inline]
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // The bytes past `len` are zero, so the words holding the chunk are enough: one word
+        // for most words of a text instead of all four.
+        state.write_u8(self.len);
+        let words = (self.len as usize).div_ceil(8);
+        for word in self.bytes[..words * 8].chunks_exact(8) {
+            state.write_u64(u64::from_le_bytes(word.try_into().unwrap()));
+        }
+    }
 }
 
 /// A fast non-cryptographic hasher (the FxHash mix used by rustc) for the term dictionary.
@@ -67,6 +80,10 @@ impl Hasher for FxHasher {
     #[inline]
     fn write_u8(&mut self, i: u8) {
         self.add(i as u64);
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
     }
     #[inline]
     fn finish(&self) -> u64 {
