@@ -120,10 +120,7 @@ pub fn all(
     sink: &dyn super::Sink,
     memo: Option<&Memo>,
 ) -> Vec<Diagnostic> {
-    let tera_cards = (0..site.pages.len())
-        .into_par_iter()
-        .map(|i| super::hashed_tera(&card(site, i)))
-        .collect();
+    let tera_cards = listing_cards(site, templates);
     let mut out = Out {
         site,
         templates,
@@ -152,6 +149,42 @@ pub fn all(
     sink.put(OutputFile::bytes("sitemap.xml", sitemap(site)));
     sink.put(OutputFile::bytes("feed.xml", feed(site)));
     out.diagnostics
+}
+
+/// The template that renders one card for [`listing_cards`].
+const CARD: &str = "partials/card.html";
+
+/// Every page's card as a Tera value with a hash of its JSON, for the listings. With the
+/// theme's `partials/card.html`, each also carries its HTML (`html`) for the root of the
+/// listing pages (`html_root`): rendered once here instead of once per listing that shows it.
+/// A card that fails to render goes without; the listing then renders it and reports why.
+fn listing_cards(site: &Site, templates: &Templates) -> Vec<(tera::Value, u64)> {
+    let root = crate::markdown::links::root_prefix(&format!("{}/x/", site.config.routes.tags));
+    let with_html = templates.has(CARD);
+    (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let json = card(site, i);
+            let (value, hash) = super::hashed_tera(&json);
+            if !with_html {
+                return (value, hash);
+            }
+            let mut context = tera::Context::new();
+            context.insert_value("p", value.clone());
+            context.insert_value("root", tera::Value::from(root.as_str()));
+            match templates.render_context(CARD, &context, &site.pages[i].display_path()) {
+                Ok(html) => {
+                    let mut json = json;
+                    json["html_root"] = Value::String(root.clone());
+                    (
+                        with_key(&json, "html", tera::Value::from(html.trim())),
+                        hash,
+                    )
+                }
+                Err(_) => (value, hash),
+            }
+        })
+        .collect()
 }
 
 /// Only the generated pages that show page bodies or links between pages: the print views

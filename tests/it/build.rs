@@ -321,6 +321,23 @@ fn side_navigation_entries_come_from_their_template_or_the_theme_lists_siblings_
 }
 
 #[test]
+fn listing_cards_come_from_the_card_partial_and_link_right_at_any_depth() {
+    // Cards are rendered once, for the tag pages' root; the role page, one folder higher
+    // here, must get cards made for its own root.
+    let site = SiteTest::inline("//- site.toml\nroles = [{ id = \"ae\", name = \"AE\" }]\n[site]\ntitle = \"T\"\n[routes]\ntags = \"meta/tags\"\n//- content/a.md\n---\ntitle: Alpha\nroles: [ae]\ntags: [Pricing]\n---\nbody\n");
+    site.run(&["build"]).expect_code(0);
+    let tag = site.read("public/meta/tags/pricing/index.html");
+    assert!(tag.contains("<a href=\"../../../a/\">Alpha</a>"), "{tag}");
+    let role = site.read("public/roles/ae/index.html");
+    assert!(role.contains("<a href=\"../../a/\">Alpha</a>"), "{role}");
+
+    let site = SiteTest::inline("//- site.toml\n[site]\ntitle = \"T\"\n//- templates/partials/card.html\n<b>mine {{ p.title }}</b>\n//- content/a.md\n---\ntitle: Alpha\ntags: [Pricing]\n---\nbody\n");
+    site.run(&["build"]).expect_code(0);
+    let tag = site.read("public/tags/pricing/index.html");
+    assert!(tag.contains("<li><b>mine Alpha</b></li>"), "{tag}");
+}
+
+#[test]
 fn unknown_theme_is_an_error() {
     let site = SiteTest::inline(
         "//- site.toml\n[site]\ntitle = \"T\"\ntheme = \"nope\"\n//- content/a.md\n# A\n",
