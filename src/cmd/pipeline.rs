@@ -215,6 +215,17 @@ fn run_cached(
             render_options,
             render_one,
         ),
+        // A one-off build without a search index needs no page text beyond its word count:
+        // dropped as each page is rendered, it never adds to the peak (~50 MB at 10k pages).
+        None if !config.search.enabled => pages
+            .par_iter()
+            .map(|page| {
+                render_one(page).map(|mut rendered| {
+                    rendered.text = Vec::new();
+                    rendered
+                })
+            })
+            .collect(),
         None => pages.par_iter().map(render_one).collect(),
     };
     clock.lap("markdown");

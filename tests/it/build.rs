@@ -338,6 +338,23 @@ fn listing_cards_come_from_the_card_partial_and_link_right_at_any_depth() {
 }
 
 #[test]
+fn reading_time_is_counted_with_search_turned_off() {
+    // Without an index the build drops page text as it goes; the word count must survive.
+    let words = "word ".repeat(700);
+    let site = SiteTest::inline(&format!("//- site.toml\n[site]\ntitle = \"T\"\n[search]\nenabled = false\n//- content/a.md\n# Alpha\n\n{words}\n"));
+    site.run(&["build"]).expect_code(0);
+    let html = site.read("public/a/index.html");
+    assert!(
+        html.contains("<dt>Reading time</dt><dd>3 min</dd>"),
+        "{html}"
+    );
+    assert!(!site
+        .path()
+        .join("public/search/fieldbook-search.js")
+        .exists());
+}
+
+#[test]
 fn unknown_theme_is_an_error() {
     let site = SiteTest::inline(
         "//- site.toml\n[site]\ntitle = \"T\"\ntheme = \"nope\"\n//- content/a.md\n# A\n",
