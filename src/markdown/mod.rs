@@ -24,7 +24,17 @@ pub const ROOT_MARK: &str = "@@fbroot@@/";
 
 /// Replaces [`ROOT_MARK`] with the relative path to the root from `url`.
 pub fn with_root(html: &str, url: &str) -> String {
-    html.replace(ROOT_MARK, &links::root_prefix(url))
+    let prefix = links::root_prefix(url);
+    let mut out = String::with_capacity(html.len());
+    let mut at = 0;
+    // memchr's SIMD search: `str::replace` was ~1% of a large build.
+    for found in memchr::memmem::find_iter(html.as_bytes(), ROOT_MARK) {
+        out.push_str(&html[at..found]);
+        out.push_str(&prefix);
+        at = found + ROOT_MARK.len();
+    }
+    out.push_str(&html[at..]);
+    out
 }
 
 /// How to render.

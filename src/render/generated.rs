@@ -687,7 +687,10 @@ fn print_body(html: &str, url: &str, anchor: &str) -> String {
         (" id=\"", &id),
         ("href=\"#", &fragment),
     ];
-    let mut next: [Option<usize>; 3] = patterns.map(|(p, _)| html.find(p));
+    let find = |from: usize, pattern: &str| {
+        memchr::memmem::find(&html.as_bytes()[from..], pattern.as_bytes()).map(|n| n + from)
+    };
+    let mut next: [Option<usize>; 3] = patterns.map(|(p, _)| find(0, p));
     let mut out = String::with_capacity(html.len() + html.len() / 8);
     let mut at = 0;
     while let Some((k, start)) = next
@@ -702,7 +705,7 @@ fn print_body(html: &str, url: &str, anchor: &str) -> String {
         at = start + pattern.len();
         for (j, (p, _)) in patterns.iter().enumerate() {
             if next[j].is_some_and(|n| n < at) {
-                next[j] = html[at..].find(p).map(|n| n + at);
+                next[j] = find(at, p);
             }
         }
     }
