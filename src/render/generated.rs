@@ -32,11 +32,13 @@ struct Out<'a> {
     tera_cards: Vec<(tera::Value, u64)>,
 }
 
+/// A page to render: template, url, context, card lists and expected size (0: unknown).
 type Job = (
     &'static str,
     String,
     Map<String, Value>,
     Vec<(&'static str, tera::Value, u64)>,
+    usize,
 );
 
 /// A list of cards as a Tera value, with a hash of the cards it holds.
@@ -66,12 +68,25 @@ impl Out<'_> {
         extra: Map<String, Value>,
         lists: Vec<(&'static str, tera::Value, u64)>,
     ) {
+        self.sized_page(template, url, extra, lists, 0);
+    }
+
+    /// Like [`Out::page_with_lists`], for a page of about `size` bytes.
+    fn sized_page(
+        &mut self,
+        template: &'static str,
+        url: &str,
+        extra: Map<String, Value>,
+        lists: Vec<(&'static str, tera::Value, u64)>,
+        size: usize,
+    ) {
         if !self.templates.has(template) {
             return;
         }
         let mut ctx = context::base(self.shared, url, None, None);
         ctx.extend(extra);
-        self.jobs.push((template, url.to_string(), ctx, lists));
+        self.jobs
+            .push((template, url.to_string(), ctx, lists, size));
         // Contexts of big listings are large; render in batches to bound memory.
         if self.jobs.len() >= 8 {
             self.render_all();
@@ -88,12 +103,13 @@ impl Out<'_> {
         let no_siblings = (tera::Value::from(Vec::<tera::Value>::new()), 0);
         let failures: Vec<Diagnostic> = jobs
             .into_par_iter()
-            .filter_map(|(template, url, map, lists)| {
+            .filter_map(|(template, url, map, lists, size)| {
                 let path = output_path(&url);
                 let ctx = super::Context {
                     map,
                     siblings: &no_siblings,
                     lists,
+                    size,
                 };
                 match super::render_file(templates, memo, template, path, ctx, &format!("/{url}")) {
                     Ok(file) => {
@@ -627,7 +643,7 @@ fn print(out: &mut Out<'_>, only: Option<&std::collections::HashSet<usize>>) {
             .map_or(0, |&i| site.pages[i].url.matches('/').count());
         // Print views hold whole page bodies (megabytes at a time), so their items are made as
         // Tera values directly: one copy of each body instead of four.
-        let items: Vec<(tera::Value, u64)> = members
+        let items: Vec<(tera::Value, u64, usize)> = members
             .par_iter()
             .enumerate()
             .map(|(n, &i)| {
@@ -639,26 +655,25 @@ fn print(out: &mut Out<'_>, only: Option<&std::collections::HashSet<usize>>) {
                 let mut hash = std::collections::hash_map::DefaultHasher::new();
                 hash.write(head.to_string().as_bytes());
                 hash.write(content.as_bytes());
-                (with_key(&head, "content", tera::Value::from(content)), hash.finish())
+                let size = content.len();
+                (with_key(&head, "content", tera::Value::from(content)), hash.finish(), size)
             })
             .collect();
+        // The bodies, plus a table of contents line and a heading for each.
+        let size = items.iter().map(|i| i.2 + 512).sum::<usize>() + 16 * 1024;
         let book = json!({"title": title, "sections": [], "too_large": false});
         let mut hash = std::collections::hash_map::DefaultHasher::new();
         hash.write(book.to_string().as_bytes());
         let pages: Vec<tera::Value> = items
             .into_iter()
-            .map(|(item, item_hash)| {
+            .map(|(item, item_hash, _)| {
                 hash.write_u64(item_hash);
                 item
             })
             .collect();
         let book = with_key(&book, "pages", tera::Value::from(pages));
-        out.page_with_lists(
-            "print.html",
-            &url,
-            Map::new(),
-            vec![("print", book, hash.finish())],
-        );
+        let lists = vec![("print", book, hash.finish())];
+        out.sized_page("print.html", &url, Map::new(), lists, size);
         out.render_all();
     }
 }

@@ -142,7 +142,8 @@ impl Memo {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(OutputFile::bytes(path, bytes.as_ref().clone()));
         }
-        let body = templates.render_context(template, &ctx.into_tera(), what)?;
+        let size = ctx.size;
+        let body = templates.render_context_sized(template, &ctx.into_tera(), what, size)?;
         self.misses.fetch_add(1, Ordering::Relaxed);
         pages
             .lock()
@@ -159,6 +160,8 @@ struct Context<'a> {
     map: serde_json::Map<String, serde_json::Value>,
     siblings: &'a (tera::Value, u64),
     lists: Vec<(&'static str, tera::Value, u64)>,
+    /// Roughly how many bytes the page will be (0: the template's own estimate).
+    size: usize,
 }
 
 impl Context<'_> {
@@ -186,7 +189,8 @@ fn render_file(
     match memo {
         Some(memo) => memo.render(templates, template, path, ctx, what),
         None => {
-            let body = templates.render_context(template, &ctx.into_tera(), what)?;
+            let size = ctx.size;
+            let body = templates.render_context_sized(template, &ctx.into_tera(), what, size)?;
             Ok(OutputFile::bytes(path, body))
         }
     }
@@ -382,6 +386,8 @@ fn page_with(
         context::page_value(site, index, html, prev, next),
     );
     let (items, listed) = prepared.side_nav(site, templates, index)?;
+    // The body, the side navigation and about 12 KB of the rest of a default-theme page.
+    let size = page.html.len() + items.len() + 12 * 1024;
     if let Some(serde_json::Value::Object(nav)) = ctx.get_mut("nav") {
         nav.insert("items".into(), items.into());
         nav.insert("listed".into(), listed.into());
@@ -412,6 +418,7 @@ fn page_with(
             map: ctx,
             siblings: prepared.siblings_of(site, index),
             lists: Vec::new(),
+            size,
         },
         &page.display_path(),
     )

@@ -81,6 +81,32 @@ impl Templates {
             .map_err(|err| template_error(&self.sources, &err, Some(page)))
     }
 
+    /// Like [`Templates::render_context`], into a buffer of `capacity` bytes to start with
+    /// (0: the template's own estimate): a page or print view whose size is known roughly is
+    /// then written without the buffer doubling and being copied as it grows.
+    pub fn render_context_sized(
+        &self,
+        name: &str,
+        context: &tera::Context,
+        page: &str,
+        capacity: usize,
+    ) -> Result<String, Diagnostic> {
+        if capacity == 0 {
+            return self.render_context(name, context, page);
+        }
+        let mut out = Vec::with_capacity(capacity);
+        self.tera
+            .render_to(name, context, &mut out)
+            .map_err(|err| template_error(&self.sources, &err, Some(page)))?;
+        // Tera writes only what it got as &str, so the bytes are UTF-8.
+        String::from_utf8(out).map_err(|_| {
+            Diagnostic::error(
+                "template",
+                format!("template `{name}` produced invalid UTF-8"),
+            )
+        })
+    }
+
     /// Renders `name` with a serialisable context. `page` names what was being rendered.
     pub fn render(
         &self,
