@@ -83,6 +83,12 @@ pub fn run(
         watcher.set_layout(session.layout());
     }
 
+    // Ctrl-C is caught from before the address is announced: a script (or a test) that
+    // interrupts as soon as it reads it must get a clean stop, not the default signal death.
+    let interrupted = {
+        let _runtime = runtime.enter();
+        interrupt_signal()?
+    };
     let url = format!("http://{}/", display_addr(addr));
     eprintln!("serving {url}");
     ui.status("watching for changes; press Ctrl-C to stop");
@@ -152,7 +158,7 @@ pub fn run(
     }
     runtime.block_on(async move {
         let shutdown = async move {
-            let _ = tokio::signal::ctrl_c().await;
+            interrupted.await;
             let _ = shutdown_tx.send(true);
         };
         axum::serve(listener, server::app(hub, addr.ip().is_loopback()))
@@ -161,6 +167,22 @@ pub fn run(
     })?;
     ui.status("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// A future that completes on Ctrl-C (SIGINT), listening from the moment this returns.
+#[cfg(unix)]
+fn interrupt_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    let mut signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+    Ok(async move {
+        signal.recv().await;
+    })
+}
+
+#[cfg(not(unix))]
+fn interrupt_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 fn display_addr(addr: std::net::SocketAddr) -> String {
