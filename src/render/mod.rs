@@ -214,10 +214,10 @@ pub struct Prepared {
 /// sits one folder above its children and so links to them with another root.
 #[derive(Default)]
 struct SideEntries {
-    /// For the section's own page.
-    own: std::sync::OnceLock<Result<Vec<String>, Diagnostic>>,
+    /// For the section's own page: the root they were made for, and the entries.
+    own: std::sync::OnceLock<(String, Result<Vec<String>, Diagnostic>)>,
     /// For its children's pages.
-    children: std::sync::OnceLock<Result<Vec<String>, Diagnostic>>,
+    children: std::sync::OnceLock<(String, Result<Vec<String>, Diagnostic>)>,
 }
 
 /// The template of one side-navigation entry (see [`SideEntries`]). A theme without it
@@ -302,15 +302,22 @@ impl Prepared {
             &self.entries[container].children
         };
         let what = site.pages[container].display_path();
-        let entries = set
-            .get_or_init(|| {
-                siblings
-                    .iter()
-                    .map(|s| side_entry(templates, s, &root, false, &what))
-                    .collect()
-            })
-            .as_ref()
-            .map_err(Clone::clone)?;
+        let render_all = || -> Result<Vec<String>, Diagnostic> {
+            siblings
+                .iter()
+                .map(|s| side_entry(templates, s, &root, false, &what))
+                .collect()
+        };
+        let (made_for, shared) = set.get_or_init(|| (root.clone(), render_all()));
+        // Children all sit one folder below their section, so this holds; it is checked
+        // rather than assumed, as a wrong root would break every link of the list.
+        let own_entries;
+        let entries = if *made_for == root {
+            shared.as_ref().map_err(Clone::clone)?
+        } else {
+            own_entries = render_all()?;
+            &own_entries
+        };
         let mut html = String::with_capacity(entries.iter().map(|e| e.len() + 5).sum());
         for (n, entry) in entries.iter().enumerate() {
             // The indentation the entries had when sidenav.html listed them itself.
