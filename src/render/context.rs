@@ -124,12 +124,36 @@ pub fn to_tera(value: &Value) -> tera::Value {
         },
         Value::String(s) => tera::Value::from(s.as_str()),
         Value::Array(items) => tera::Value::from(items.iter().map(to_tera).collect::<Vec<_>>()),
-        Value::Object(map) => tera::Value::from(
-            map.iter()
-                .map(|(k, v)| (k.clone(), to_tera(v)))
-                .collect::<std::collections::BTreeMap<String, tera::Value>>(),
-        ),
+        Value::Object(map) => {
+            let mut out = tera::Map::default();
+            out.reserve(map.len());
+            for (k, v) in map {
+                out.insert(key(k), to_tera(v));
+            }
+            tera::Value::from(out)
+        }
     }
+}
+
+/// A map key as Tera wants it. Contexts use a few dozen key names over and over; each thread
+/// keeps one shared copy of each (up to 4,096, as `extra` data may bring any number)
+/// instead of allocating it twice per use.
+fn key(name: &str) -> tera::value::Key<'static> {
+    const MAX_KEYS: usize = 4096;
+    thread_local! {
+        static KEYS: std::cell::RefCell<ahash::AHashMap<Box<str>, tera::value::Key<'static>>> =
+            Default::default();
+    }
+    KEYS.with_borrow_mut(|keys| match keys.get(name) {
+        Some(key) => key.clone(),
+        None => {
+            let key = tera::value::Key::from(name.to_string());
+            if keys.len() < MAX_KEYS {
+                keys.insert(name.into(), key.clone());
+            }
+            key
+        }
+    })
 }
 
 /// A page's context as Tera values: `map` (from [`base`] and the page's own keys) with
