@@ -136,7 +136,7 @@ pub fn all(
     sink: &dyn super::Sink,
     memo: Option<&Memo>,
 ) -> Vec<Diagnostic> {
-    let tera_cards = listing_cards(site, templates);
+    let tera_cards = listing_cards(site, templates, memo.is_some());
     let mut out = Out {
         site,
         templates,
@@ -170,18 +170,19 @@ pub fn all(
 /// The template that renders one card for [`listing_cards`].
 const CARD: &str = "partials/card.html";
 
-/// Every page's card as a Tera value with a hash of its JSON, for the listings. With the
-/// theme's `partials/card.html`, each also carries its HTML (`html`) for the root of the
-/// listing pages (`html_root`): rendered once here instead of once per listing that shows it.
-/// A card that fails to render goes without; the listing then renders it and reports why.
-fn listing_cards(site: &Site, templates: &Templates) -> Vec<(tera::Value, u64)> {
+/// Every page's card as a Tera value with a hash of its JSON (0 without `hashes`, when there
+/// is no memo), for the listings. With the theme's `partials/card.html`, each also carries its
+/// HTML (`html`) for the root of the listing pages (`html_root`): rendered once here instead of
+/// once per listing that shows it. A card that fails to render goes without; the listing then
+/// renders it and reports why.
+fn listing_cards(site: &Site, templates: &Templates, hashes: bool) -> Vec<(tera::Value, u64)> {
     let root = crate::markdown::links::root_prefix(&format!("{}/x/", site.config.routes.tags));
     let with_html = templates.has(CARD);
     (0..site.pages.len())
         .into_par_iter()
         .map(|i| {
             let json = card(site, i);
-            let (value, hash) = super::hashed_tera(&json);
+            let (value, hash) = super::hashed_tera(&json, hashes);
             if !with_html {
                 return (value, hash);
             }
@@ -374,7 +375,7 @@ fn stages(out: &mut Out<'_>) {
         // `stage.groups` lists every page of the stage: added as Tera values (see `groups`).
         let (groups, groups_hash) =
             groups(site, &out.tera_cards, site.pages_with(|p| &p.stages, id));
-        let (stage, value_hash) = super::hashed_tera(&value);
+        let (stage, value_hash) = super::hashed_tera(&value, out.memo.is_some());
         let mut hash = std::collections::hash_map::DefaultHasher::new();
         hash.write_u64(value_hash);
         hash.write_u64(groups_hash);

@@ -143,12 +143,12 @@ impl Memo {
             return Ok(OutputFile::bytes(path, bytes.as_ref().clone()));
         }
         let size = ctx.size;
-        let body = templates.render_context_sized(template, &ctx.into_tera(), what, size)?;
+        let body = templates.render_file_sized(template, &ctx.into_tera(), what, size)?;
         self.misses.fetch_add(1, Ordering::Relaxed);
         pages
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(path.clone(), (hash, Arc::new(body.clone().into_bytes())));
+            .insert(path.clone(), (hash, Arc::new(body.clone())));
         Ok(OutputFile::bytes(path, body))
     }
 }
@@ -190,7 +190,7 @@ fn render_file(
         Some(memo) => memo.render(templates, template, path, ctx, what),
         None => {
             let size = ctx.size;
-            let body = templates.render_context_sized(template, &ctx.into_tera(), what, size)?;
+            let body = templates.render_file_sized(template, &ctx.into_tera(), what, size)?;
             Ok(OutputFile::bytes(path, body))
         }
     }
@@ -242,23 +242,31 @@ fn side_entry(
 }
 
 /// A JSON value as a Tera value, with a hash of its JSON for the memo: for values made once
-/// and shared by many renders (side navigation lists, page cards).
-fn hashed_tera(value: &serde_json::Value) -> (tera::Value, u64) {
+/// and shared by many renders (side navigation lists, page cards). Without `hash` (no memo),
+/// the hash is 0.
+fn hashed_tera(value: &serde_json::Value, hash: bool) -> (tera::Value, u64) {
     let mut writer = HashWriter(Default::default());
-    let _ = serde_json::to_writer(&mut writer, value);
+    if hash {
+        let _ = serde_json::to_writer(&mut writer, value);
+    }
     (context::to_tera(value), writer.0.finish())
 }
 
 impl Prepared {
-    /// Builds what pages share and sets the templates' globals.
-    pub fn new(site: &Site, templates: &mut Templates, search_script: &str) -> Prepared {
+    /// Builds what pages share and sets the templates' globals; `hashes` for a memo.
+    pub fn new(
+        site: &Site,
+        templates: &mut Templates,
+        search_script: &str,
+        hashes: bool,
+    ) -> Prepared {
         let shared = prepare(site, templates, search_script);
         let siblings = (0..site.pages.len())
             .into_par_iter()
             .map(|i| {
                 let page = &site.pages[i];
                 page.is_section
-                    .then(|| hashed_tera(&context::siblings(site, i)))
+                    .then(|| hashed_tera(&context::siblings(site, i), hashes))
             })
             .collect();
         Prepared {
@@ -268,7 +276,7 @@ impl Prepared {
             entries: (0..site.pages.len())
                 .map(|_| SideEntries::default())
                 .collect(),
-            empty: hashed_tera(&json!([])),
+            empty: hashed_tera(&json!([]), hashes),
         }
     }
 
@@ -476,7 +484,7 @@ pub fn site_with(
             String::new()
         }
     };
-    let prepared = Prepared::new(site, templates, &extras.search_script);
+    let prepared = Prepared::new(site, templates, &extras.search_script, memo.is_some());
     let shared = &prepared.shared;
     let templates: &Templates = templates;
     if let Some(memo) = memo.as_deref_mut() {

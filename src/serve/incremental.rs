@@ -681,7 +681,7 @@ impl Live {
     /// Fast-path state for a snapshot that was just rendered and served.
     fn new(snap: &mut Snapshot) -> Option<Live> {
         let templates = snap.templates.as_mut()?;
-        let prepared = render::Prepared::new(&snap.site, templates, &snap.search_script);
+        let prepared = render::Prepared::new(&snap.site, templates, &snap.search_script, true);
         let by_source = snap
             .site
             .pages

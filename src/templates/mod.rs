@@ -81,30 +81,26 @@ impl Templates {
             .map_err(|err| template_error(&self.sources, &err, Some(page)))
     }
 
-    /// Like [`Templates::render_context`], into a buffer of `capacity` bytes to start with
-    /// (0: the template's own estimate): a page or print view whose size is known roughly is
-    /// then written without the buffer doubling and being copied as it grows.
-    pub fn render_context_sized(
+    /// Like [`Templates::render_context`], as the bytes of a file, into a buffer of `capacity`
+    /// bytes to start with (0: the template's own estimate): a page or print view whose size
+    /// is known roughly is then written without the buffer doubling and being copied as it
+    /// grows. The bytes are UTF-8 (Tera writes only what it holds as `str`); they go to a file
+    /// as they are, so they are not checked again.
+    pub fn render_file_sized(
         &self,
         name: &str,
         context: &tera::Context,
         page: &str,
         capacity: usize,
-    ) -> Result<String, Diagnostic> {
+    ) -> Result<Vec<u8>, Diagnostic> {
         if capacity == 0 {
-            return self.render_context(name, context, page);
+            return Ok(self.render_context(name, context, page)?.into_bytes());
         }
         let mut out = Vec::with_capacity(capacity);
         self.tera
             .render_to(name, context, &mut out)
             .map_err(|err| template_error(&self.sources, &err, Some(page)))?;
-        // Tera writes only what it got as &str, so the bytes are UTF-8.
-        String::from_utf8(out).map_err(|_| {
-            Diagnostic::error(
-                "template",
-                format!("template `{name}` produced invalid UTF-8"),
-            )
-        })
+        Ok(out)
     }
 
     /// Renders `name` with a serialisable context. `page` names what was being rendered.
