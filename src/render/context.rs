@@ -98,16 +98,14 @@ pub fn base(
             json!({"title": title, "url": section_url, "active": active})
         })
         .collect();
-    map.insert(
-        "nav".into(),
-        json!({
-            "sections": sections,
-            "siblings": [],
-            "items": "",
-            "listed": false,
-            "parent": nav_parent.map(|p| json!({"title": p.title, "url": p.url})),
-        }),
-    );
+    let mut nav = json!({
+        "siblings": [],
+        "items": "",
+        "listed": false,
+        "parent": nav_parent.map(|p| json!({"title": p.title, "url": p.url})),
+    });
+    nav["sections"] = Value::Array(sections);
+    map.insert("nav".into(), nav);
     map
 }
 
@@ -208,17 +206,19 @@ pub fn git_value(commit: Option<&crate::model::history::Commit>) -> Value {
 pub fn card(site: &Site, index: usize) -> Value {
     let page = &site.pages[index];
     let fresh = freshness::of(page, &site.config, site.today);
-    json!({
+    let mut card = json!({
         "title": page.title,
         "url": page.url,
         "kind": if page.is_section { "section" } else { page.kind.name() },
         "summary": page.summary,
         "status": status_name(page),
-        "freshness": freshness_value(&fresh, page),
-        "stages": stage_refs(site, &page.stages),
-        "owner": page.owner.as_ref().map(|o| owner_ref(site, o)),
         "order": page.order,
-    })
+    });
+    // Values made here are moved in: `json!` would copy them through serde.
+    card["freshness"] = freshness_value(&fresh, page);
+    card["stages"] = Value::Array(stage_refs(site, &page.stages));
+    card["owner"] = page.owner.as_ref().map(|o| owner_ref(site, o)).into();
+    card
 }
 
 /// `published`, `draft` or `deprecated`.
@@ -380,31 +380,39 @@ pub fn page_value(
         "kind": if page.is_section && matches!(page.kind, PageKind::Page) { "section" } else { page.kind.name() },
         "is_section": page.is_section,
         "status": status_name(page),
-        "content": html,
-        "toc": toc,
         "word_count": page.words,
         "reading_minutes": (page.words / 220).max(1),
-        "owner": page.owner.as_ref().map(|o| owner_ref(site, o)),
         "reviewed": page.reviewed.map(Date::iso),
         "expires": page.expires.map(Date::iso),
-        "freshness": freshness_value(&fresh, page),
-        "stages": stage_refs(site, &page.stages),
-        "roles": role_refs(site, &page.roles),
-        "personas": persona_refs(site, &page.personas),
-        "tags": tag_refs(site, &page.tags),
         "keywords": page.keywords,
-        "breadcrumbs": breadcrumbs,
-        "prev": link(prev),
-        "next": link(next),
-        "related": related,
-        "replaced_by": page.replaced_by.as_deref().map(|r| page_link(site, r)),
         "edit_url": edit_url,
-        "git": git_value(site.last_change(page)),
         "extra": page.extra,
         "playbook": Value::Null,
         "framework": Value::Null,
         "coaching": Value::Null,
     });
+    // Values made here are moved in: `json!` would copy them (the body too) through serde.
+    let owner = page.owner.as_ref().map(|o| owner_ref(site, o));
+    let replaced_by = page.replaced_by.as_deref().map(|r| page_link(site, r));
+    let fields = [
+        ("content", Value::String(html)),
+        ("toc", Value::Array(toc)),
+        ("owner", owner.unwrap_or(Value::Null)),
+        ("freshness", freshness_value(&fresh, page)),
+        ("stages", Value::Array(stage_refs(site, &page.stages))),
+        ("roles", Value::Array(role_refs(site, &page.roles))),
+        ("personas", Value::Array(persona_refs(site, &page.personas))),
+        ("tags", Value::Array(tag_refs(site, &page.tags))),
+        ("breadcrumbs", Value::Array(breadcrumbs)),
+        ("prev", link(prev).unwrap_or(Value::Null)),
+        ("next", link(next).unwrap_or(Value::Null)),
+        ("related", Value::Array(related)),
+        ("replaced_by", replaced_by.unwrap_or(Value::Null)),
+        ("git", git_value(site.last_change(page))),
+    ];
+    for (key, field) in fields {
+        value[key] = field;
+    }
     match &page.kind {
         PageKind::Playbook(p) => {
             value["playbook"] = json!({
@@ -485,7 +493,10 @@ pub fn section_value(site: &Site, index: usize) -> Value {
             v
         })
         .collect();
-    json!({"pages": pages, "subsections": subsections})
+    let mut value = serde_json::Map::new();
+    value.insert("pages".into(), Value::Array(pages));
+    value.insert("subsections".into(), Value::Array(subsections));
+    Value::Object(value)
 }
 
 /// The section whose children the side navigation of page `index` lists: the section itself
