@@ -106,7 +106,8 @@ pub fn render(page: &PageRef<'_>, resolver: &Resolver, options: RenderOptions) -
     let body = &page.source.text[page.body_offset..];
     let root = ROOT_MARK;
     let mut out = Rendered::default();
-    let mut events: Vec<Event<'_>> = Vec::new();
+    // About one event per 12 bytes of Markdown in prose: sized once instead of doubling.
+    let mut events: Vec<Event<'_>> = Vec::with_capacity(body.len() / 12 + 16);
     let mut used_ids: HashMap<String, usize> = HashMap::new();
     let mut has_raw_html = false;
     let mut section = TextSection::default();
