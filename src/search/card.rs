@@ -84,10 +84,9 @@ impl<'a> Card<'a> {
 
 /// Collapses whitespace and cuts `text` to at most `max` characters at a word boundary.
 pub(crate) fn clip(text: &str, max: usize) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(max.min(text.len()) + 4);
     let mut chars = 0;
-    for word in text.split_whitespace() {
-        let n = word.chars().count();
+    for (word, n) in words(text) {
         if chars + n + (chars > 0) as usize > max {
             if chars == 0 {
                 out.extend(word.chars().take(max));
@@ -103,6 +102,46 @@ pub(crate) fn clip(text: &str, max: usize) -> String {
         chars += n;
     }
     out
+}
+
+/// The words of `text` (as `split_whitespace` cuts them) with their lengths in characters,
+/// decoding only non-ASCII characters: snippets are made by the thousand.
+fn words(text: &str) -> impl Iterator<Item = (&str, usize)> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    // The character at `i`, its length in bytes, and whether it is white space.
+    let next = move |i: usize| -> (usize, bool) {
+        let b = bytes[i];
+        if b < 0x80 {
+            (1, matches!(b, b' ' | b'\t'..=b'\r'))
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.len_utf8(), c.is_whitespace())
+        }
+    };
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            let (len, space) = next(at);
+            if !space {
+                break;
+            }
+            at += len;
+        }
+        if at == bytes.len() {
+            return None;
+        }
+        let start = at;
+        let mut chars = 0;
+        while at < bytes.len() {
+            let (len, space) = next(at);
+            if space {
+                break;
+            }
+            at += len;
+            chars += 1;
+        }
+        Some((&text[start..at], chars))
+    })
 }
 
 /// A snippet of `text` around byte offset `off` (`u32::MAX`: the start).
@@ -214,6 +253,14 @@ mod tests {
     #[test]
     fn clip_cuts_at_words() {
         assert_eq!(clip("one  two\nthree", 100), "one two three");
+        assert_eq!(
+            clip("\u{a0}caf\u{e9}\u{2003}na\u{ef}ve\u{85}x\x0b\x0cy ", 100),
+            "caf\u{e9} na\u{ef}ve x y"
+        );
+        assert_eq!(
+            clip("\u{e9}\u{e9}\u{e9}\u{e9}\u{e9} b", 4),
+            "\u{e9}\u{e9}\u{e9}\u{e9}\u{2026}"
+        );
         assert_eq!(clip("one two three", 8), "one two…");
         assert_eq!(clip("abcdefghij", 4), "abcd…");
     }

@@ -64,25 +64,44 @@ pub(crate) fn short_hash(bytes: &[u8]) -> String {
 /// Appends `s` as a JSON string literal that is also safe inside a JS source file.
 pub(crate) fn push_str(out: &mut String, s: &str) {
     out.push('"');
-    let plain = |b: u8| b >= 0x20 && b != b'"' && b != b'\\' && b < 0x80;
-    if s.bytes().all(plain) {
-        out.push_str(s);
-        out.push('"');
-        return;
+    // Runs of characters that need no escape are copied whole; only `"`, `\\`, controls and
+    // the two line terminators JavaScript source does not allow in strings are escaped.
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let escape: std::borrow::Cow<str> = match b {
+            b'"' => "\\\"".into(),
+            b'\\' => "\\\\".into(),
+            b'\n' => "\\n".into(),
+            b'\r' => "\\r".into(),
+            b'\t' => "\\t".into(),
+            0..=0x1f => format!("\\u{b:04x}").into(),
+            // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
+            0xe2 if bytes[i + 1] == 0x80 && matches!(bytes[i + 2], 0xa8 | 0xa9) => {
+                let escape = if bytes[i + 2] == 0xa8 {
+                    "\\u2028"
+                } else {
+                    "\\u2029"
+                };
+                out.push_str(&s[start..i]);
+                out.push_str(escape);
+                i += 3;
+                start = i;
+                continue;
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(&escape);
+        i += 1;
+        start = i;
     }
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
+    out.push_str(&s[start..]);
     out.push('"');
 }
 
@@ -166,6 +185,15 @@ mod tests {
         let mut s = String::new();
         push_str(&mut s, "a\"b\\c\n\u{2028}\u{1}");
         assert_eq!(s, r#""a\"b\\c\n\u2028\u0001""#);
+        s.clear();
+        push_str(
+            &mut s,
+            "caf\u{e9} \u{2014} \u{2029}\t\u{2027}\r\u{1f}\u{2028}",
+        );
+        assert_eq!(
+            s,
+            "\"caf\u{e9} \u{2014} \\u2029\\t\u{2027}\\r\\u001f\\u2028\""
+        );
     }
 
     #[test]
