@@ -35,17 +35,19 @@ for n in "${sizes[@]}"; do
   # ext4 without a journal (this machine's) skips inodes freed in the last ~30 s when it
   # allocates new ones, scanning past each of them, so re-creating 15,000 files right after
   # deleting 15,000 others cost 5-10 s of kernel time, more than the whole build.
+  # Every first build starts with `sync`: otherwise the kernel is still writing back the ~400 MB
+  # of the run before while this one runs, and its figures swing by a second on this disk.
   trash="$out/trash-$n"
   mkdir -p "$trash"
   hyperfine --runs "$runs" --warmup 1 --export-json "$out/build-$n.json" \
-    --prepare "d=\$(mktemp -d -p '$trash'); mv '$site/public' '$site/.public.fieldbook-prev' \"\$d\" 2>/dev/null; true" \
+    --prepare "d=\$(mktemp -d -p '$trash'); mv '$site/public' '$site/.public.fieldbook-prev' \"\$d\" 2>/dev/null; sync" \
     "FIELDBOOK_TODAY=2026-11-27 $bin --quiet --root '$site' build"
   echo "-- the same without the search index"
   hyperfine --runs "$runs" --warmup 1 --export-json "$out/build-$n-nosearch.json" \
-    --prepare "d=\$(mktemp -d -p '$trash'); mv '$nosearch/public' '$nosearch/.public.fieldbook-prev' \"\$d\" 2>/dev/null; true" \
+    --prepare "d=\$(mktemp -d -p '$trash'); mv '$nosearch/public' '$nosearch/.public.fieldbook-prev' \"\$d\" 2>/dev/null; sync" \
     "FIELDBOOK_TODAY=2026-11-27 $bin --quiet --root '$nosearch' build"
   # No-change rebuilds: the previous outputs are kept.
-  hyperfine --runs "$runs" --warmup 2 --export-json "$out/rebuild-$n.json" \
+  hyperfine --runs "$runs" --warmup 2 --export-json "$out/rebuild-$n.json" --prepare sync \
     "FIELDBOOK_TODAY=2026-11-27 $bin --quiet --root '$site' build"
   d=$(mktemp -d -p "$trash"); mv "$site/public" "$site/.public.fieldbook-prev" "$d" 2>/dev/null || true
   /usr/bin/time -f "peak memory: %M KB (first build, %e s)" "$bin" --quiet --root "$site" build
