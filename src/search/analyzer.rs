@@ -212,7 +212,9 @@ impl Analyzer {
         }
     }
 
-    /// Analyses `text`, calling `sink` for every token in order.
+    /// Analyses `text`, calling `sink` for every token in order. Kept out of line: inlined
+    /// into the first pass (as fat LTO does), it ran ~3 % more instructions there.
+    #[inline(never)]
     pub fn analyze(&mut self, text: &str, sink: &mut impl FnMut(Token)) {
         let bytes = text.as_bytes();
         let mut i = 0;
