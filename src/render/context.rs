@@ -161,17 +161,20 @@ pub fn entries(
     siblings: &tera::Value,
 ) -> Vec<(String, tera::Value)> {
     map.into_iter()
-        .map(|(key, value)| {
-            let value = match (key.as_str(), &value) {
+        .map(|(name, value)| {
+            let value = match (name.as_str(), &value) {
                 ("nav", Value::Object(nav)) => {
-                    let mut fields: std::collections::BTreeMap<String, tera::Value> =
-                        nav.iter().map(|(k, v)| (k.clone(), to_tera(v))).collect();
-                    fields.insert("siblings".into(), siblings.clone());
+                    let mut fields = tera::Map::default();
+                    fields.reserve(nav.len());
+                    for (k, v) in nav {
+                        fields.insert(key(k), to_tera(v));
+                    }
+                    fields.insert(key("siblings"), siblings.clone());
                     tera::Value::from(fields)
                 }
                 _ => to_tera(&value),
             };
-            (key, value)
+            (name, value)
         })
         .collect()
 }

@@ -245,10 +245,11 @@ fn side_entry(
 /// and shared by many renders (side navigation lists, page cards). Without `hash` (no memo),
 /// the hash is 0.
 fn hashed_tera(value: &serde_json::Value, hash: bool) -> (tera::Value, u64) {
-    let mut writer = HashWriter(Default::default());
-    if hash {
-        let _ = serde_json::to_writer(&mut writer, value);
+    if !hash {
+        return (context::to_tera(value), 0);
     }
+    let mut writer = HashWriter(Default::default());
+    let _ = serde_json::to_writer(&mut writer, value);
     (context::to_tera(value), writer.0.finish())
 }
 
