@@ -122,15 +122,18 @@ pub fn to_tera(value: &Value) -> tera::Value {
         },
         Value::String(s) => tera::Value::from(s.as_str()),
         Value::Array(items) => tera::Value::from(items.iter().map(to_tera).collect::<Vec<_>>()),
-        Value::Object(map) => {
-            let mut out = tera::Map::default();
-            out.reserve(map.len());
-            for (k, v) in map {
-                out.insert(key(k), to_tera(v));
-            }
-            tera::Value::from(out)
-        }
+        Value::Object(map) => tera::Value::from(to_tera_map(map)),
     }
+}
+
+/// A JSON object as a Tera map, filled directly (no ordered map in between).
+fn to_tera_map(map: &serde_json::Map<String, Value>) -> tera::Map {
+    let mut out = tera::Map::default();
+    out.reserve(map.len() + 1);
+    for (k, v) in map {
+        out.insert(key(k), to_tera(v));
+    }
+    out
 }
 
 /// A map key as Tera wants it. Contexts use a few dozen key names over and over; each thread
@@ -164,11 +167,7 @@ pub fn entries(
         .map(|(name, value)| {
             let value = match (name.as_str(), &value) {
                 ("nav", Value::Object(nav)) => {
-                    let mut fields = tera::Map::default();
-                    fields.reserve(nav.len());
-                    for (k, v) in nav {
-                        fields.insert(key(k), to_tera(v));
-                    }
+                    let mut fields = to_tera_map(nav);
                     fields.insert(key("siblings"), siblings.clone());
                     tera::Value::from(fields)
                 }
