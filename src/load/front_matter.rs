@@ -11,6 +11,8 @@ use serde::Deserialize;
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::source::SourceFile;
 
+mod simple;
+
 /// The typed front matter of a page. Every field is optional here; which ones a kind
 /// requires is checked by the model, which knows site.toml.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -288,7 +290,12 @@ pub fn parse(source: &SourceFile, split: Split) -> (Option<FrontMatter>, Vec<Dia
     if yaml.trim().is_empty() {
         return (Some(FrontMatter::default()), diagnostics);
     }
-    let mapping: serde_yaml::Mapping = match serde_yaml::from_str::<serde_yaml::Value>(yaml) {
+    // The plain subset first; anything else (and every error) is serde_yaml's.
+    let value = match simple::mapping(yaml) {
+        Some(mapping) => Ok(serde_yaml::Value::Mapping(mapping)),
+        None => serde_yaml::from_str::<serde_yaml::Value>(yaml),
+    };
+    let mapping: serde_yaml::Mapping = match value {
         Ok(serde_yaml::Value::Mapping(mapping)) => mapping,
         Ok(serde_yaml::Value::Null) => return (Some(FrontMatter::default()), diagnostics),
         Ok(_) => {
@@ -333,7 +340,8 @@ pub fn parse(source: &SourceFile, split: Split) -> (Option<FrontMatter>, Vec<Dia
             ));
         }
     }
-    match serde_yaml::from_value::<FrontMatter>(serde_yaml::Value::Mapping(mapping.clone())) {
+    let value = serde_yaml::Value::Mapping(mapping);
+    match FrontMatter::deserialize(&value) {
         Ok(front_matter) => (Some(front_matter), diagnostics),
         Err(_) => {
             // Re-parse from text to get a position for the type error.
@@ -341,7 +349,7 @@ pub fn parse(source: &SourceFile, split: Split) -> (Option<FrontMatter>, Vec<Dia
             if let Some(err) = err {
                 diagnostics.push(yaml_error(source, yaml_line, &err));
             }
-            let title = mapping
+            let title = value
                 .get("title")
                 .and_then(|v| v.as_str())
                 .map(|s| Text(s.to_string()));

@@ -50,6 +50,67 @@ impl std::hash::Hash for ChunkKey {
     }
 }
 
+impl ChunkKey {
+    /// The key of `text[start..end]`, read eight bytes at a time where the text allows.
+    #[inline(always)]
+    fn new(text: &[u8], start: usize, end: usize) -> ChunkKey {
+        let len = end - start;
+        debug_assert!(len <= CACHED_CHUNK);
+        let mut key = ChunkKey {
+            len: len as u8,
+            bytes: [0; CACHED_CHUNK],
+        };
+        if start + CACHED_CHUNK <= text.len() {
+            // Copy whole words and clear the bytes past the chunk.
+            let words = len.div_ceil(8);
+            for w in 0..words {
+                let at = start + 8 * w;
+                let mut word = u64::from_le_bytes(text[at..at + 8].try_into().unwrap());
+                let keep = len - 8 * w;
+                if keep < 8 {
+                    word &= (1u64 << (8 * keep)) - 1;
+                }
+                key.bytes[8 * w..8 * w + 8].copy_from_slice(&word.to_le_bytes());
+            }
+        } else {
+            key.bytes[..len].copy_from_slice(&text[start..end]);
+        }
+        key
+    }
+}
+
+/// Where the chunk starting at `i` ends (the next ASCII whitespace, or the end of `bytes`)
+/// and whether it is all ASCII. Looks at eight bytes at a time: a word of prose usually ends
+/// within the first eight.
+#[inline(always)]
+fn chunk_end(bytes: &[u8], mut i: usize) -> (usize, bool) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut ascii = true;
+    while i + 8 <= bytes.len() {
+        let x = u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap());
+        // High bit of each byte below 0x21 (ASCII whitespace is among them) or above 0x7f.
+        // Borrows can only mark bytes above a marked one, so the lowest mark is exact.
+        let marks = ((x.wrapping_sub(ONES * 0x21) & !x) | x) & HIGH;
+        if marks == 0 {
+            i += 8;
+            continue;
+        }
+        let k = i + (marks.trailing_zeros() / 8) as usize;
+        let b = bytes[k];
+        if b.is_ascii_whitespace() {
+            return (k, ascii);
+        }
+        ascii &= b < 0x80;
+        i = k + 1;
+    }
+    while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+        ascii &= bytes[i] < 0x80;
+        i += 1;
+    }
+    (i, ascii)
+}
+
 /// A fast non-cryptographic hasher (the FxHash mix used by rustc) for the term dictionary.
 #[derive(Default, Clone, Copy)]
 pub(crate) struct FxHasher {
@@ -224,14 +285,11 @@ impl Analyzer {
                 continue;
             }
             let start = i;
-            let mut ascii = true;
-            while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
-                ascii &= bytes[i] < 0x80;
-                i += 1;
-            }
+            let ascii;
+            (i, ascii) = chunk_end(bytes, i);
             // ASCII whitespace is always a word boundary, so chunks can be analysed alone.
             if ascii && i - start <= CACHED_CHUNK {
-                self.cached_chunk(&text[start..i], start as u32, sink);
+                self.cached_chunk(bytes, start, i, sink);
             } else if ascii {
                 self.ascii_chunk(&text[start..i], start as u32, false, sink);
             } else {
@@ -292,15 +350,22 @@ impl Analyzer {
         (surfaces, stems)
     }
 
-    fn cached_chunk(&mut self, chunk: &str, offset: u32, sink: &mut impl FnMut(Token)) {
-        let mut key = ChunkKey {
-            len: chunk.len() as u8,
-            bytes: [0; CACHED_CHUNK],
-        };
-        key.bytes[..chunk.len()].copy_from_slice(chunk.as_bytes());
+    /// The tokens of the ASCII chunk `text[start..end]` (at most [`CACHED_CHUNK`] bytes), from
+    /// the cache when it was seen before.
+    fn cached_chunk(
+        &mut self,
+        text: &[u8],
+        start: usize,
+        end: usize,
+        sink: &mut impl FnMut(Token),
+    ) {
+        let key = ChunkKey::new(text, start, end);
+        let offset = start as u32;
         let (from, to) = match self.chunk_cache.get(&key) {
             Some(&range) => range,
             None => {
+                // `text[start..end]` is ASCII, so it is a `str` of its own.
+                let chunk = std::str::from_utf8(&text[start..end]).expect("ASCII chunk");
                 let mut cached = std::mem::take(&mut self.cached);
                 let from = cached.len() as u32;
                 self.ascii_chunk(chunk, 0, false, &mut |t| cached.push(t));

@@ -81,34 +81,50 @@ pub(crate) struct Collection {
 
 struct Scratch<'s> {
     synonyms: &'s Synonyms,
-    tf: Vec<[u16; 4]>,
+    /// Per stem: what this page and its current section have seen of it.
+    slots: Vec<Slot>,
     touched: Vec<u32>,
-    sec_score: Vec<u16>,
-    sec_off: Vec<u32>,
     sec_touched: Vec<u32>,
-    best_score: Vec<u16>,
-    best_sec: Vec<u16>,
-    best_off: Vec<u32>,
     surface_freq: Vec<u32>,
-    window: [u32; WINDOW],
+    /// The latest stems of the field, newest last, for multi-word synonyms: `recent[..len]`,
+    /// of which the last `filled` count. Twice the window, so that appending moves the
+    /// window only once every `WINDOW` tokens.
+    recent: [u32; 2 * WINDOW],
+    len: usize,
     filled: usize,
     lengths: [u32; 4],
+}
+
+/// The state of one stem during a page, in one place so that a token touches one cache line.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    tf: [u16; 4],
+    /// Score in the current section (heading hit 3, body hit 1) and the best so far.
+    sec_score: u16,
+    best_score: u16,
+    best_sec: u16,
+    /// First body occurrence in the current section and in the best one.
+    sec_off: u32,
+    best_off: u32,
 }
 
 /// Stems remembered for multi-word synonyms.
 const WINDOW: usize = super::synonyms::MAX_MEMBER_WORDS;
 
 impl Scratch<'_> {
-    #[inline]
+    #[inline(always)]
     fn grow(&mut self, stem: u32, surface: u32) {
-        if stem as usize >= self.tf.len() {
-            let n = (stem as usize + 1).max(self.tf.len() * 2);
-            self.tf.resize(n, [0; 4]);
-            self.sec_score.resize(n, 0);
-            self.sec_off.resize(n, 0);
-            self.best_score.resize(n, 0);
-            self.best_sec.resize(n, 0);
-            self.best_off.resize(n, 0);
+        if stem as usize >= self.slots.len() || surface as usize >= self.surface_freq.len() {
+            self.grow_to(stem, surface);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow_to(&mut self, stem: u32, surface: u32) {
+        if stem as usize >= self.slots.len() {
+            let n = (stem as usize + 1).max(self.slots.len() * 2);
+            self.slots.resize(n, Slot::default());
         }
         if surface as usize >= self.surface_freq.len() {
             let n = (surface as usize + 1).max(self.surface_freq.len() * 2);
@@ -116,44 +132,46 @@ impl Scratch<'_> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn add(&mut self, stem: u32, surface: u32, field: usize, section: u16, off: u32) {
         self.grow(stem, surface);
-        let s = stem as usize;
-        let tf = &mut self.tf[s];
-        if *tf == [0; 4] {
+        let slot = &mut self.slots[stem as usize];
+        if slot.tf == [0; 4] {
             self.touched.push(stem);
         }
-        tf[field] = tf[field].saturating_add(1);
-        self.lengths[field] += 1;
-        self.surface_freq[surface as usize] += 1;
+        slot.tf[field] = slot.tf[field].saturating_add(1);
         if section != 0 {
-            if self.sec_score[s] == 0 {
+            if slot.sec_score == 0 {
                 self.sec_touched.push(stem);
-                self.sec_off[s] = u32::MAX;
+                slot.sec_off = u32::MAX;
             }
             let heading = field == HEADINGS;
-            self.sec_score[s] = self.sec_score[s].saturating_add(if heading { 3 } else { 1 });
-            if !heading && self.sec_off[s] == u32::MAX {
-                self.sec_off[s] = off;
+            slot.sec_score = slot.sec_score.saturating_add(if heading { 3 } else { 1 });
+            if !heading && slot.sec_off == u32::MAX {
+                slot.sec_off = off;
             }
         }
+        self.lengths[field] += 1;
+        self.surface_freq[surface as usize] += 1;
     }
 
-    #[inline]
+    #[inline(always)]
     fn token(&mut self, t: Token, field: usize, section: u16) {
         self.add(t.stem, t.surface, field, section, t.offset);
         if t.joined {
             return;
         }
-        // The last few stems, newest last, for multi-word synonyms.
-        self.window.copy_within(1.., 0);
-        self.window[WINDOW - 1] = t.stem;
+        if self.len == self.recent.len() {
+            self.recent.copy_within(WINDOW.., 0);
+            self.len = WINDOW;
+        }
+        self.recent[self.len] = t.stem;
+        self.len += 1;
         self.filled = (self.filled + 1).min(WINDOW);
         let synonyms = self.synonyms;
         if synonyms.ends_with(t.stem) {
-            let window = self.window;
-            let recent = &window[WINDOW - self.filled..];
+            let recent = self.recent;
+            let recent = &recent[self.len - self.filled..self.len];
             // Synonyms found in a title count as headings: strong, but below a real title match.
             let into = if field == TITLE { HEADINGS } else { field };
             synonyms.expand(recent, t.upper, &mut |stem, surface| {
@@ -164,13 +182,13 @@ impl Scratch<'_> {
 
     fn end_section(&mut self, section: u16) {
         for &stem in &self.sec_touched {
-            let s = stem as usize;
-            if self.sec_score[s] > self.best_score[s] {
-                self.best_score[s] = self.sec_score[s];
-                self.best_sec[s] = section;
-                self.best_off[s] = self.sec_off[s];
+            let slot = &mut self.slots[stem as usize];
+            if slot.sec_score > slot.best_score {
+                slot.best_score = slot.sec_score;
+                slot.best_sec = section;
+                slot.best_off = slot.sec_off;
             }
-            self.sec_score[s] = 0;
+            slot.sec_score = 0;
         }
         self.sec_touched.clear();
     }
@@ -178,20 +196,21 @@ impl Scratch<'_> {
     fn finish(&mut self, doc: u32, records: &mut Records, df: &mut Vec<u32>) {
         for &stem in &self.touched {
             let s = stem as usize;
+            let slot = &mut self.slots[s];
             records.push(Record {
                 stem,
                 doc,
-                tf: self.tf[s],
-                sec: self.best_sec[s],
-                off: self.best_off[s],
+                tf: slot.tf,
+                sec: slot.best_sec,
+                off: slot.best_off,
             });
             if s >= df.len() {
                 df.resize(s + 1, 0);
             }
             df[s] += 1;
-            self.tf[s] = [0; 4];
-            self.best_score[s] = 0;
-            self.best_sec[s] = 0;
+            slot.tf = [0; 4];
+            slot.best_score = 0;
+            slot.best_sec = 0;
         }
         self.touched.clear();
     }
@@ -199,6 +218,7 @@ impl Scratch<'_> {
 
 fn field(analyzer: &mut Analyzer, scratch: &mut Scratch, text: &str, field: usize, section: u16) {
     scratch.filled = 0;
+    scratch.len = 0;
     analyzer.analyze(text, &mut |t| scratch.token(t, field, section));
 }
 
@@ -254,16 +274,12 @@ fn collect_run(
 ) -> Collection {
     let mut scratch = Scratch {
         synonyms,
-        tf: Vec::new(),
+        slots: Vec::new(),
         touched: Vec::new(),
-        sec_score: Vec::new(),
-        sec_off: Vec::new(),
         sec_touched: Vec::new(),
-        best_score: Vec::new(),
-        best_sec: Vec::new(),
-        best_off: Vec::new(),
         surface_freq: Vec::new(),
-        window: [0; WINDOW],
+        recent: [0; 2 * WINDOW],
+        len: 0,
         filled: 0,
         lengths: [0; 4],
     };
