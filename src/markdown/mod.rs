@@ -379,7 +379,8 @@ fn rewrite_dest<'a>(
     options: RenderOptions,
     out: &mut Rendered,
 ) -> CowStr<'a> {
-    let dest_range = locate(page.source, range, dest);
+    // Only links that may need a diagnostic are located in the source.
+    let dest_range = || locate(page.source, range, dest);
     let with_fragment = |base: String, fragment: &Option<String>| match fragment {
         Some(f) => format!("{base}#{}", links::percent_encode_path(f)),
         None => base,
@@ -391,7 +392,7 @@ fn rewrite_dest<'a>(
                 out.anchors_to_check.push(AnchorUse {
                     page: Some(index),
                     anchor: anchor.clone(),
-                    range: dest_range,
+                    range: dest_range(),
                 });
             }
             let url = links::percent_encode_path(&resolver.urls[index]);
@@ -402,7 +403,7 @@ fn rewrite_dest<'a>(
             out.anchors_to_check.push(AnchorUse {
                 page: None,
                 anchor: anchor.clone(),
-                range: dest_range,
+                range: dest_range(),
             });
             format!("#{}", links::percent_encode_path(&anchor)).into()
         }
@@ -418,6 +419,7 @@ fn rewrite_dest<'a>(
         .into(),
         Target::External => {
             if !options.unsafe_html && !links::is_safe_scheme(dest) {
+                let dest_range = dest_range();
                 out.diagnostics.push(
                     Diagnostic::warning("unsafe-url", format!("link to `{}` was removed", truncate(dest, 40)))
                         .at(page.source, dest_range.0, dest_range.1)
@@ -435,6 +437,7 @@ fn rewrite_dest<'a>(
             } else {
                 Diagnostic::error("broken-link", message)
             };
+            let dest_range = dest_range();
             out.diagnostics.push(
                 d.at(page.source, dest_range.0, dest_range.1)
                     .with_help(help),
@@ -458,7 +461,12 @@ fn locate(source: &SourceFile, range: (usize, usize), dest: &str) -> (usize, usi
     let end = crate::source::floor_char_boundary(&source.text, end.min(source.text.len()));
     let start = crate::source::floor_char_boundary(&source.text, start.min(end));
     if !dest.is_empty() {
-        if let Some(i) = source.text[start..end].find(dest) {
+        // Usually `[text](dest)`: the destination ends just before the closing parenthesis.
+        let text = &source.text[start..end];
+        if let Some(before) = text.strip_suffix(')').and_then(|t| t.strip_suffix(dest)) {
+            return (start + before.len(), start + before.len() + dest.len());
+        }
+        if let Some(i) = text.find(dest) {
             return (start + i, start + i + dest.len());
         }
     }
