@@ -475,23 +475,41 @@ fn locate(source: &SourceFile, range: (usize, usize), dest: &str) -> (usize, usi
 
 /// Escapes text for HTML element content.
 pub fn escape_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    escape(text, false)
 }
 
 /// Escapes text for a double-quoted attribute.
 pub fn escape_attr(text: &str) -> String {
-    escape_text(text)
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+    escape(text, true)
+}
+
+/// `&`, `<`, `>` and, in attributes, both quotes as entities; one pass, and a plain copy
+/// when there is nothing to escape (most text).
+fn escape(text: &str, quotes: bool) -> String {
+    let special = |b: u8| matches!(b, b'&' | b'<' | b'>') || (quotes && matches!(b, b'"' | b'\''));
+    let bytes = text.as_bytes();
+    let Some(first) = bytes.iter().position(|&b| special(b)) else {
+        return text.to_string();
+    };
+    let mut out = String::with_capacity(text.len() + 16);
+    out.push_str(&text[..first]);
+    let mut start = first;
+    for (i, &b) in bytes.iter().enumerate().skip(first) {
+        if !special(b) {
+            continue;
+        }
+        out.push_str(&text[start..i]);
+        out.push_str(match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        start = i + 1;
+    }
+    out.push_str(&text[start..]);
+    out
 }
 
 #[cfg(test)]

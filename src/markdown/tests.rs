@@ -99,3 +99,14 @@ fn title_h1_is_dropped() {
     let out = render_str("# T\n\nbody\n");
     assert!(!out.html.contains("<h1"));
 }
+
+#[test]
+fn escaping_text_and_attributes() {
+    assert_eq!(escape_text("plain"), "plain");
+    assert_eq!(
+        escape_text("a & b <i> \"q\" 'q'"),
+        "a &amp; b &lt;i&gt; \"q\" 'q'"
+    );
+    assert_eq!(escape_attr("x\"y'z<&>é"), "x&quot;y&#39;z&lt;&amp;&gt;é");
+    assert_eq!(escape_attr(""), "");
+}

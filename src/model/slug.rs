@@ -14,6 +14,21 @@ pub fn slugify(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     let mut out = String::with_capacity(text.len());
     let mut dash = false;
+    if text.is_ascii() {
+        // The same rules without decomposition, which leaves ASCII as it is.
+        for b in text.bytes() {
+            if b.is_ascii_alphanumeric() {
+                if dash && !out.is_empty() {
+                    out.push('-');
+                }
+                dash = false;
+                out.push(b.to_ascii_lowercase() as char);
+            } else if b != b'\'' {
+                dash = true;
+            }
+        }
+        return out;
+    }
     for c in text.nfkd() {
         if c.is_ascii_alphanumeric() {
             if dash && !out.is_empty() {
@@ -34,7 +49,18 @@ pub fn slugify(text: &str) -> String {
 /// (letters of every script, digits, `-` and `_` are kept).
 pub fn anchor(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.trim().chars() {
+    let text = text.trim();
+    if text.is_ascii() {
+        for b in text.bytes() {
+            if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+                out.push(b.to_ascii_lowercase() as char);
+            } else if b == b' ' {
+                out.push('-');
+            }
+        }
+        return out;
+    }
+    for c in text.chars() {
         if c.is_alphanumeric() || c == '-' || c == '_' {
             out.extend(c.to_lowercase());
         } else if c == ' ' {
@@ -62,6 +88,8 @@ mod tests {
         assert_eq!(slugify("Joaquín's plan"), "joaquins-plan");
         assert_eq!(slugify("  --x--  "), "x");
         assert_eq!(slugify("../../etc"), "etc");
+        assert_eq!(slugify("Rep's 1:1 -- QBR"), "reps-1-1-qbr");
+        assert_eq!(slugify("Rep’s 1:1 -- QBR"), "reps-1-1-qbr");
     }
     #[test]
     fn anchors_like_github() {
@@ -70,5 +98,7 @@ mod tests {
         assert_eq!(anchor("MEDDPICC: the 8 letters"), "meddpicc-the-8-letters");
         assert_eq!(anchor("Über uns"), "über-uns");
         assert_eq!(anchor("a  b"), "a--b");
+        assert_eq!(anchor(" Step_2 - (Send) "), "step_2---send");
+        assert_eq!(anchor(" Step_2 - (Sénd) "), "step_2---sénd");
     }
 }
