@@ -338,7 +338,24 @@ pub fn humanize(stem: &str) -> String {
 /// The text of the first `# ` heading, if the body has one (ATX only, outside code fences).
 pub fn first_h1(body: &str) -> Option<String> {
     let mut fenced = false;
-    for line in body.lines() {
+    let bytes = body.as_bytes();
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        let mut line = &body[start..end];
+        if end < bytes.len() {
+            line = line.strip_suffix('\r').unwrap_or(line);
+        }
+        start = end + 1;
+        // Most lines start with a printable ASCII character that opens neither a heading nor
+        // a fence: skip them without the Unicode-aware trimming below.
+        let lead = line.bytes().position(|b| !matches!(b, b' ' | b'\t'));
+        match lead.map(|i| line.as_bytes()[i]) {
+            None => continue,
+            Some(b'#' | b'`' | b'~') => {}
+            Some(b) if b.is_ascii_graphic() => continue,
+            Some(_) => {}
+        }
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             fenced = !fenced;
@@ -884,5 +901,12 @@ mod tests {
             Some("The real title".into())
         );
         assert_eq!(first_h1("```\n# not\n```\n"), None);
+        assert_eq!(
+            first_h1("a\r\n  ~~~\r\n# not\r\n~~~\r\n\t# Yes #\r\n"),
+            Some("Yes".into())
+        );
+        assert_eq!(first_h1("\u{a0}# Spaced\n"), Some("Spaced".into()));
+        assert_eq!(first_h1("## h2\n\n   \nno\n#nospace\n"), None);
+        assert_eq!(first_h1("# Last"), Some("Last".into()));
     }
 }
