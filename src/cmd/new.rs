@@ -109,7 +109,7 @@ fn checked_section(section: &str, config: &Config) -> anyhow::Result<String> {
     {
         bail!("`--section {section}` must be a folder below the content folder, like `playbooks/objections`");
     }
-    let top = crate::model::page::segment_slug(segments[0]);
+    let top = crate::model::slug::segment_slug(segments[0]);
     if let Some((folder, what)) = config
         .routes
         .reserved()

@@ -94,7 +94,7 @@ fn doc(site: &Site, index: usize) -> SearchDoc<'_> {
         tags: page
             .tags
             .iter()
-            .map(|t| crate::model::page::segment_slug(t))
+            .map(|t| crate::model::slug::segment_slug(t))
             .collect(),
         stages: page.stages.clone(),
         roles: page.roles.clone(),

@@ -6,6 +6,7 @@ pub mod freshness;
 pub mod history;
 pub mod page;
 pub mod slug;
+pub mod title;
 pub mod tree;
 
 use std::collections::BTreeMap;

@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::load::front_matter::{self, FrontMatter, Split};
-use crate::model::{slug, Date, Heading, TextSection};
+use crate::model::{slug, title, Date, Heading, TextSection};
 use crate::source::SourceFile;
 
 /// The kind of a page, with the fields only that kind has.
@@ -268,7 +268,7 @@ pub fn from_source(source: SourceFile, rel: String, config: &Config) -> (Page, V
         body_offset: split.body,
         yaml: split.yaml,
         has_front_matter: split.yaml.is_some(),
-        h1: first_h1(&source.text[split.body..]),
+        h1: title::first_h1(&source.text[split.body..]),
         ..Page::default()
     };
     page.source = Some(source);
@@ -282,7 +282,7 @@ pub fn from_source(source: SourceFile, rel: String, config: &Config) -> (Page, V
     page.url = url_for(&dir, &stem, is_section, slug_override.as_deref());
     if page.title.is_empty() {
         page.title = page.h1.as_deref().map(clean_text).unwrap_or_else(|| {
-            humanize(if is_section {
+            slug::humanize(if is_section {
                 dir.rsplit('/').next().unwrap_or("")
             } else {
                 &stem
@@ -299,107 +299,14 @@ pub fn from_source(source: SourceFile, rel: String, config: &Config) -> (Page, V
 pub fn url_for(dir: &str, stem: &str, is_section: bool, slug_override: Option<&str>) -> String {
     let mut url = String::new();
     for segment in dir.split('/').filter(|s| !s.is_empty()) {
-        url.push_str(&segment_slug(segment));
+        url.push_str(&slug::segment_slug(segment));
         url.push('/');
     }
     if !is_section {
-        url.push_str(&slug_override.map_or_else(|| segment_slug(stem), str::to_string));
+        url.push_str(&slug_override.map_or_else(|| slug::segment_slug(stem), str::to_string));
         url.push('/');
     }
     url
-}
-
-/// A URL segment for a file or folder name: a slug, or for names in other scripts the
-/// lowercased letters themselves (percent-encoded when linked).
-pub fn segment_slug(name: &str) -> String {
-    let slug = slug::slugify(name);
-    if slug.is_empty() {
-        let fallback = slug::anchor(name).replace(['/', '\\', '.'], "");
-        if fallback.is_empty() {
-            "page".into()
-        } else {
-            fallback
-        }
-    } else {
-        slug
-    }
-}
-
-/// `cold-call_notes` → `Cold call notes`.
-pub fn humanize(stem: &str) -> String {
-    let text = stem.replace(['-', '_'], " ");
-    let mut chars = text.trim().chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-/// The text of the first `# ` heading, if the body has one (ATX only, outside code fences).
-pub fn first_h1(body: &str) -> Option<String> {
-    let mut fenced = false;
-    let bytes = body.as_bytes();
-    let mut start = 0;
-    while start < bytes.len() {
-        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-        let mut line = &body[start..end];
-        if end < bytes.len() {
-            line = line.strip_suffix('\r').unwrap_or(line);
-        }
-        start = end + 1;
-        // Most lines start with a printable ASCII character that opens neither a heading nor
-        // a fence: skip them without the Unicode-aware trimming below.
-        let lead = line.bytes().position(|b| !matches!(b, b' ' | b'\t'));
-        match lead.map(|i| line.as_bytes()[i]) {
-            None => continue,
-            Some(b'#' | b'`' | b'~') => {}
-            Some(b) if b.is_ascii_graphic() => continue,
-            Some(_) => {}
-        }
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fenced = !fenced;
-            continue;
-        }
-        if !fenced {
-            if let Some(rest) = trimmed.strip_prefix("# ") {
-                let title = rest.trim().trim_end_matches('#').trim();
-                let title = title.split(" {#").next().unwrap_or(title);
-                return Some(strip_inline_markdown(title)).filter(|t| !t.is_empty());
-            }
-        }
-    }
-    None
-}
-
-/// Removes emphasis, code ticks and link syntax from a one-line title.
-fn strip_inline_markdown(text: &str) -> String {
-    let mut out = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '*' | '_' | '`' => {}
-            '[' => {}
-            ']' => {
-                if chars.peek() == Some(&'(') {
-                    for c in chars.by_ref() {
-                        if c == ')' {
-                            break;
-                        }
-                    }
-                }
-            }
-            '<' => {
-                for c in chars.by_ref() {
-                    if c == '>' {
-                        break;
-                    }
-                }
-            }
-            _ => out.push(c),
-        }
-    }
-    out.trim().to_string()
 }
 
 fn text(value: Option<front_matter::Text>) -> String {
@@ -892,21 +799,5 @@ mod tests {
             clean_text("  Pay\u{202e}gnp.exe\u{2066}x\u{0007} "),
             "Paygnp.exex"
         );
-    }
-
-    #[test]
-    fn h1_title() {
-        assert_eq!(
-            first_h1("intro\n# The *real* title\n"),
-            Some("The real title".into())
-        );
-        assert_eq!(first_h1("```\n# not\n```\n"), None);
-        assert_eq!(
-            first_h1("a\r\n  ~~~\r\n# not\r\n~~~\r\n\t# Yes #\r\n"),
-            Some("Yes".into())
-        );
-        assert_eq!(first_h1("\u{a0}# Spaced\n"), Some("Spaced".into()));
-        assert_eq!(first_h1("## h2\n\n   \nno\n#nospace\n"), None);
-        assert_eq!(first_h1("# Last"), Some("Last".into()));
     }
 }

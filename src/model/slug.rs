@@ -70,6 +70,32 @@ pub fn anchor(text: &str) -> String {
     out
 }
 
+/// A URL segment for a file or folder name: a slug, or for names in other scripts the
+/// lowercased letters themselves (percent-encoded when linked).
+pub fn segment_slug(name: &str) -> String {
+    let slug = slugify(name);
+    if slug.is_empty() {
+        let fallback = anchor(name).replace(['/', '\\', '.'], "");
+        if fallback.is_empty() {
+            "page".into()
+        } else {
+            fallback
+        }
+    } else {
+        slug
+    }
+}
+
+/// `cold-call_notes` → `Cold call notes`.
+pub fn humanize(stem: &str) -> String {
+    let text = stem.replace(['-', '_'], " ");
+    let mut chars = text.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,7 +56,7 @@ pub fn index(
             let title = if dir.is_empty() {
                 config.site.title.clone()
             } else {
-                page::humanize(name)
+                super::slug::humanize(name)
             };
             pages.push(Page {
                 rel: dir.clone(),
@@ -235,7 +235,7 @@ pub fn finish(
     for &i in &reading_order {
         for tag in &pages[i].tags {
             let entry = tags
-                .entry(page::segment_slug(tag))
+                .entry(super::slug::segment_slug(tag))
                 .or_insert_with(|| (tag.clone(), Vec::new()));
             if !entry.1.contains(&i) {
                 entry.1.push(i);

@@ -287,7 +287,7 @@ pub fn owner_ref(site: &Site, id: &str) -> Value {
 pub fn tag_refs(site: &Site, tags: &[String]) -> Vec<Value> {
     tags.iter()
         .map(|t| {
-            let slug = crate::model::page::segment_slug(t);
+            let slug = crate::model::slug::segment_slug(t);
             reference(&slug, t, format!("{}/{}/", site.config.routes.tags, slug))
         })
         .collect()

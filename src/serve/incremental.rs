@@ -443,7 +443,7 @@ impl Session {
             {
                 return None;
             }
-            if crate::model::page::first_h1(&source.text[split.body..]) != page.h1 {
+            if crate::model::title::first_h1(&source.text[split.body..]) != page.h1 {
                 return None;
             }
             edits.push((index, source));
