@@ -75,12 +75,18 @@ pub(super) fn print(out: &mut Out<'_>, only: Option<&std::collections::HashSet<u
                     hash.write(head.to_string().as_bytes());
                     hash.write(content.as_bytes());
                 }
-                let size = content.len();
+                // The template's wrapper, contents line and "Online" link around the body.
+                let size = content.len()
+                    + 768
+                    + 3 * page.title.len()
+                    + page.summary.len()
+                    + 2 * (page.url.len() + url.len());
                 (with_key(&head, "content", tera::Value::from(content)), hash.finish(), size)
             })
             .collect();
-        // The bodies, plus a table of contents line and a heading for each.
-        let size = items.iter().map(|i| i.2 + 512).sum::<usize>() + 16 * 1024;
+        // Generous on purpose: a buffer that runs short doubles and is copied (twice a 17 MB
+        // view), while capacity that is never written costs no memory.
+        let size = items.iter().map(|i| i.2).sum::<usize>() + 16 * 1024;
         let book = json!({"title": title, "sections": [], "too_large": false});
         let mut hash = std::collections::hash_map::DefaultHasher::new();
         hash.write(book.to_string().as_bytes());
