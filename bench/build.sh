@@ -12,6 +12,24 @@ cargo build --release --quiet
 bin="$PWD/target/release/fieldbook"
 out="$PWD/bench/out"
 mkdir -p "$out"
+# Deleting files would measure the file system: ext4 without a journal (this machine's) skips
+# inodes freed in the last minute when it allocates new ones, and in the last six minutes when
+# their inode table block is dirty, which creating files beside them makes it; it scans past
+# each one. A 10,000-page build started within six minutes of deleting an output spent 5 s in
+# the kernel instead of 1.5 (perf: most of it in `recently_deleted`). So old outputs are moved
+# aside and deleted at the very end, and leftovers of an interrupted run are deleted first,
+# followed by a six-minute wait.
+trash_root="$out/trash"
+settle() {
+  if [ -n "$(ls -A "$trash_root" 2>/dev/null)" ]; then
+    echo "(deleting an earlier run's outputs, then waiting 6 minutes for the file system)"
+    rm -rf "$trash_root"
+    sync
+    sleep 365
+  fi
+  mkdir -p "$trash_root"
+}
+settle
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
 for n in "${sizes[@]}"; do
@@ -31,13 +49,10 @@ for n in "${sizes[@]}"; do
   fi
   echo "== $n pages"
   # First builds: the output and its buffer are moved out of the way before every run, into
-  # a folder deleted at the end. Deleting them there instead would measure the file system:
-  # ext4 without a journal (this machine's) skips inodes freed in the last ~30 s when it
-  # allocates new ones, scanning past each of them, so re-creating 15,000 files right after
-  # deleting 15,000 others cost 5-10 s of kernel time, more than the whole build.
+  # a folder deleted only when every size is done (see `settle` above).
   # Every first build starts with `sync`: otherwise the kernel is still writing back the ~400 MB
   # of the run before while this one runs, and its figures swing by a second on this disk.
-  trash="$out/trash-$n"
+  trash="$trash_root/$n"
   mkdir -p "$trash"
   hyperfine --runs "$runs" --warmup 1 --export-json "$out/build-$n.json" \
     --prepare "d=\$(mktemp -d -p '$trash'); mv '$site/public' '$site/.public.fieldbook-prev' \"\$d\" 2>/dev/null; sync" \
@@ -55,5 +70,7 @@ for n in "${sizes[@]}"; do
   d=$(mktemp -d -p "$trash"); mv "$nosearch/public" "$nosearch/.public.fieldbook-prev" "$d" 2>/dev/null || true
   /usr/bin/time -f "peak memory: %M KB (first build without search, %e s)" "$bin" --quiet --root "$nosearch" build
   FIELDBOOK_TODAY=2026-11-27 "$bin" --verbose --root "$site" build 2>&1 | tail -n 12
-  rm -rf "$trash"
 done
+rm -rf "$trash_root"
+sync
+echo "(deleted the benchmark's outputs: wait 6 minutes before timing another build on this disk)"

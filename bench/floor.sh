@@ -13,7 +13,15 @@ site="$PWD/bench/out/corpus-$n-nosearch"
 [ -f "$site/site.toml" ] || { echo "run bench/build.sh $n first" >&2; exit 2; }
 cargo build --release --quiet
 mem=$(mktemp -d -p /dev/shm fieldbook-floor.XXXXXX)
+# Deleted copies would slow the copies after them (see `settle` in bench/build.sh): they are
+# deleted at the end, and leftovers first, followed by a six-minute wait.
 trash="$PWD/bench/out/trash-floor"
+if [ -n "$(ls -A "$trash" 2>/dev/null)" ]; then
+  echo "(deleting an earlier run's copies, then waiting 6 minutes for the file system)"
+  rm -rf "$trash"
+  sync
+  sleep 365
+fi
 mkdir -p "$trash"
 trap 'rm -rf "$mem"' EXIT
 FIELDBOOK_TODAY=2026-11-27 target/release/fieldbook --quiet --root "$site" build --output "$mem/full"
@@ -36,3 +44,5 @@ for tree in full empty; do
   echo "cp -r of the $tree tree to this disk: median ${median} s over $runs runs (all: ${times[*]})"
 done
 rm -rf "$trash"
+sync
+echo "(deleted the copies: wait 6 minutes before timing a build on this disk)"
