@@ -15,7 +15,7 @@ use crate::model::history::{History, Status as HistoryStatus};
 use crate::model::page::{self, Page, PageKind};
 use crate::model::{tree, Date, Site};
 use crate::render::{self, OutputFile};
-use crate::serve::incremental::{Cache, Snapshot};
+use crate::serve::cache::{Cache, Snapshot};
 use crate::source::SourceFile;
 use crate::templates::Templates;
 

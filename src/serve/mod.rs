@@ -11,6 +11,7 @@
 //! `serve`, with `load` and `write`, is one of the three modules that touch the
 //! filesystem, and the only one that touches the network.
 
+pub mod cache;
 pub mod classify;
 pub mod incremental;
 pub mod inject;
@@ -29,8 +30,9 @@ use crate::cmd::pipeline::Options;
 use crate::cmd::Ui;
 use crate::config::Overrides;
 use crate::diag::Diagnostic;
+pub use cache::Cache;
 pub use classify::{classify, ChangeSet, Layout};
-pub use incremental::{Cache, Output, Rebuilt, Session};
+pub use incremental::{Output, Rebuilt, Session};
 use server::{Hub, Message};
 
 /// How long the rebuild loop waits for another batch before rendering deferred views.
