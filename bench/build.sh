@@ -16,7 +16,7 @@ mkdir -p "$out"
 # inodes freed in the last minute when it allocates new ones, and in the last six minutes when
 # their inode table block is dirty, which creating files beside them makes it; it scans past
 # each one. A 10,000-page build started within six minutes of deleting an output spent 5 s in
-# the kernel instead of 1.5 (perf: most of it in `recently_deleted`). So old outputs are moved
+# the kernel instead of ~1.2 (perf: most of it in `recently_deleted`). So old outputs are moved
 # aside and deleted at the very end, and leftovers of an interrupted run are deleted first,
 # followed by a six-minute wait.
 trash_root="$out/trash"
