@@ -12,24 +12,8 @@ cargo build --release --quiet
 bin="$PWD/target/release/fieldbook"
 out="$PWD/bench/out"
 mkdir -p "$out"
-# Deleting files would measure the file system: ext4 without a journal (this machine's) skips
-# inodes freed in the last minute when it allocates new ones, and in the last six minutes when
-# their inode table block is dirty, which creating files beside them makes it; it scans past
-# each one. A 10,000-page build started within six minutes of deleting an output spent 5 s in
-# the kernel instead of ~1.2 (perf: most of it in `recently_deleted`). So old outputs are moved
-# aside and deleted at the very end, and leftovers of an interrupted run are deleted first,
-# followed by a six-minute wait.
-trash_root="$out/trash"
-settle() {
-  if [ -n "$(ls -A "$trash_root" 2>/dev/null)" ]; then
-    echo "(deleting an earlier run's outputs, then waiting 6 minutes for the file system)"
-    rm -rf "$trash_root"
-    sync
-    sleep 365
-  fi
-  mkdir -p "$trash_root"
-}
-settle
+source bench/lib.sh
+settle_trash
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
 for n in "${sizes[@]}"; do
@@ -49,7 +33,7 @@ for n in "${sizes[@]}"; do
   fi
   echo "== $n pages"
   # First builds: the output and its buffer are moved out of the way before every run, into
-  # a folder deleted only when every size is done (see `settle` above).
+  # the trash folder, deleted only when every size is done (see bench/lib.sh).
   # Every first build starts with `sync`: otherwise the kernel is still writing back the ~400 MB
   # of the run before while this one runs, and its figures swing by a second on this disk.
   trash="$trash_root/$n"
@@ -71,6 +55,4 @@ for n in "${sizes[@]}"; do
   /usr/bin/time -f "peak memory: %M KB (first build without search, %e s)" "$bin" --quiet --root "$nosearch" build
   FIELDBOOK_TODAY=2026-11-27 "$bin" --verbose --root "$site" build 2>&1 | tail -n 12
 done
-rm -rf "$trash_root"
-sync
-echo "(deleted the benchmark's outputs: wait 6 minutes before timing another build on this disk)"
+empty_trash

@@ -13,15 +13,10 @@ site="$PWD/bench/out/corpus-$n-nosearch"
 [ -f "$site/site.toml" ] || { echo "run bench/build.sh $n first" >&2; exit 2; }
 cargo build --release --quiet
 mem=$(mktemp -d -p /dev/shm fieldbook-floor.XXXXXX)
-# Deleted copies would slow the copies after them (see `settle` in bench/build.sh): they are
-# deleted at the end, and leftovers first, followed by a six-minute wait.
-trash="$PWD/bench/out/trash-floor"
-if [ -n "$(ls -A "$trash" 2>/dev/null)" ]; then
-  echo "(deleting an earlier run's copies, then waiting 6 minutes for the file system)"
-  rm -rf "$trash"
-  sync
-  sleep 365
-fi
+# Copies go to the trash folder of bench/lib.sh, deleted at the end.
+source bench/lib.sh
+settle_trash
+trash="$trash_root/floor"
 mkdir -p "$trash"
 trap 'rm -rf "$mem"' EXIT
 FIELDBOOK_TODAY=2026-11-27 target/release/fieldbook --quiet --root "$site" build --output "$mem/full"
@@ -43,6 +38,4 @@ for tree in full empty; do
   median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p")
   echo "cp -r of the $tree tree to this disk: median ${median} s over $runs runs (all: ${times[*]})"
 done
-rm -rf "$trash"
-sync
-echo "(deleted the copies: wait 6 minutes before timing a build on this disk)"
+empty_trash
